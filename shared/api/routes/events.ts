@@ -1,0 +1,108 @@
+// Event routes: publish or update one event, publish or update a batch, and read a stored event.
+import { createRoute } from '@hono/zod-openapi';
+import { publishBatch } from '../../events/batch.js';
+import { getEvent, publishEvent } from '../../events/publish.js';
+import { requireModel } from '../../models/models.js';
+import { readRows, tableFormatOf } from '../../tables/records.js';
+import { bodyStream } from '../request-body.js';
+import { conflictResponse, errorResponses, json, mediaResponses } from '../responses.js';
+import { newRouter } from '../router.js';
+import {
+  batchAnswerSchema,
+  batchQuery,
+  eventParams,
+  modelParams,
+  publishAnswerSchema,
+  publishBody,
+  storedEventSchema,
+} from '../schemas.js';
+
+const publish = createRoute({
+  method: 'post',
+  path: '/v1/projects/{project_id}/models/{model_id}/events',
+  tags: ['Events'],
+  summary: 'Publish one event, or update one by event_id',
+  description:
+    'Insert: `event` holds inputs and outputs (and may hold targets, decisions, metadata); an existing event_id answers 409. ' +
+    'Update (`update_event: true`): only target, decision and metadata columns; null clears one; the timestamp never changes.',
+  request: {
+    params: modelParams,
+    body: { required: true, content: { 'application/json': { schema: publishBody } } },
+  },
+  responses: {
+    200: json(publishAnswerSchema, 'Stored'),
+    ...errorResponses,
+    ...conflictResponse,
+    ...mediaResponses,
+  },
+});
+
+const batch = createRoute({
+  method: 'post',
+  path: '/v1/projects/{project_id}/models/{model_id}/events/batch',
+  tags: ['Events'],
+  summary: 'Publish or update many events',
+  description:
+    'Each row is handled as the single-event route would handle it; a rejected row never stops the others.',
+  request: {
+    params: modelParams,
+    query: batchQuery,
+    body: {
+      required: true,
+      content: {
+        'application/x-ndjson': { schema: { type: 'string' as const } },
+        'text/csv': { schema: { type: 'string' as const } },
+        'application/json': { schema: { type: 'array' as const, items: { type: 'object' as const } } },
+      },
+    },
+  },
+  responses: {
+    200: json(batchAnswerSchema, 'Rows accepted and rejected'),
+    ...errorResponses,
+    ...mediaResponses,
+  },
+});
+
+const get = createRoute({
+  method: 'get',
+  path: '/v1/projects/{project_id}/models/{model_id}/events/{event_id}',
+  tags: ['Events'],
+  summary: 'The stored event',
+  request: { params: eventParams },
+  responses: { 200: json(storedEventSchema, 'The event'), ...errorResponses },
+});
+
+export function eventRoutes() {
+  return newRouter()
+    .openapi(publish, async (c) => {
+      const { project_id, model_id } = c.req.valid('param');
+      const services = c.get('services');
+      const model = await requireModel(services.registry, project_id, model_id);
+      return c.json(await publishEvent(services, model, c.req.valid('json')), 200);
+    })
+    .openapi(batch, async (c) => {
+      const { project_id, model_id } = c.req.valid('param');
+      const query = c.req.valid('query');
+      const services = c.get('services');
+      const format = tableFormatOf(c.req.header('content-type'));
+      const model = await requireModel(services.registry, project_id, model_id);
+      const answer = await publishBatch(services, model, readRows(bodyStream(c), format), {
+        update: query.update_event,
+        idField: query.id_field,
+        timestampField: query.timestamp_field,
+        timestampFormat: query.timestamp_format,
+        typeCells: format === 'csv',
+      });
+      return c.json(answer, 200);
+    })
+    .openapi(get, async (c) => {
+      const { project_id, model_id, event_id } = c.req.valid('param');
+      const services = c.get('services');
+      const model = await requireModel(services.registry, project_id, model_id);
+      const stored = await getEvent(services, model, event_id);
+      return c.json(
+        { event_id: stored.event_id, event_timestamp: stored.event_timestamp, event: stored.event },
+        200,
+      );
+    });
+}

@@ -1,0 +1,184 @@
+// Request and response schemas of the public API: one source for validation and the OpenAPI document.
+import { z } from '@hono/zod-openapi';
+import { datasetIdSchema, eventIdSchema, modelIdSchema, projectIdSchema } from '../ids.js';
+import { DATA_TYPES, TASKS } from '../schema/types.js';
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_field' }),
+      message: z.string().openapi({ example: 'event_timestamp is not an ISO-8601 time or epoch number' }),
+    }),
+  })
+  .openapi('Error');
+
+export const projectParams = z.object({ project_id: projectIdSchema });
+export const datasetParams = projectParams.extend({ dataset_id: datasetIdSchema });
+export const modelParams = projectParams.extend({ model_id: modelIdSchema });
+export const eventParams = modelParams.extend({ event_id: z.string().openapi({ example: 'evt-000123' }) });
+
+export const listQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ example: 100 }),
+  next_token: z.string().optional(),
+});
+
+export const projectSchema = z
+  .object({ project_id: projectIdSchema, created_at: z.number().int() })
+  .openapi('Project');
+
+export const createProjectBody = z.object({ project_id: projectIdSchema }).openapi('CreateProject');
+
+export const createTokenBody = z
+  .object({
+    name: z.string().min(1, 'name must not be empty').max(200, 'name must be at most 200 characters'),
+    projects: z.array(projectIdSchema).min(1, 'projects must name at least one project').max(100),
+  })
+  .openapi('CreateToken');
+
+export const createdTokenSchema = z
+  .object({ token_id: z.string(), token: z.string(), name: z.string(), projects: z.array(z.string()) })
+  .openapi('CreatedToken');
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const columnSchema = z
+  .object({
+    name: z.string(),
+    data_type: z.enum(DATA_TYPES),
+    nullable: z.boolean(),
+    min: z.number().nullable(),
+    max: z.number().nullable(),
+    categories: z.array(z.string()).nullable(),
+  })
+  .openapi('Column');
+
+export const datasetInfoSchema = z
+  .object({ dataset_id: datasetIdSchema, row_count: z.number().int(), columns: z.array(columnSchema) })
+  .openapi('DatasetInfo');
+
+export const datasetQuery = z.object({
+  max_inferred_cardinality: z.coerce.number().int().min(1).max(100_000).optional().openapi({ example: 100 }),
+});
+
+export const startUploadBody = z
+  .object({
+    content_type: z
+      .enum(['text/csv', 'application/x-ndjson', 'application/json'])
+      .default('text/csv')
+      .openapi({ description: 'Format of the file that will be PUT to the upload URL.' }),
+  })
+  .openapi('StartUpload');
+
+export const uploadSchema = z
+  .object({
+    upload_id: z.string(),
+    url: z.string(),
+    method: z.literal('PUT'),
+    headers: z.record(z.string(), z.string()),
+    expires_at: z.number().int(),
+  })
+  .openapi('Upload');
+
+const columnList = (role: string) =>
+  z
+    .array(z.string().min(1))
+    .max(2000)
+    .default([])
+    .openapi({ description: `${role} column names` });
+
+export const modelBody = z
+  .object({
+    dataset_id: datasetIdSchema,
+    task: z.enum(TASKS),
+    inputs: columnList('Input'),
+    outputs: columnList('Output'),
+    targets: columnList('Target'),
+    decisions: columnList('Decision'),
+    metadata: columnList('Metadata'),
+    binary_classification_threshold: z.number().min(0).max(1).optional(),
+    target_class_order: z.array(scalar).min(2).max(1000).optional(),
+    retention_days: z.number().int().min(1).max(3650).optional(),
+  })
+  .openapi('ModelRegistration');
+
+const binEdgesSchema = z.object({ edges: z.array(z.number()).min(1).max(100) }).openapi('BinEdges');
+
+export const monitoringBody = z
+  .object({ bins: z.record(z.string(), binEdgesSchema).default({}) })
+  .openapi('MonitoringConfigRequest');
+
+export const modelInfoSchema = z
+  .object({
+    project_id: projectIdSchema,
+    model_id: modelIdSchema,
+    dataset_id: datasetIdSchema,
+    task: z.enum(TASKS),
+    inputs: z.array(z.string()),
+    outputs: z.array(z.string()),
+    targets: z.array(z.string()),
+    decisions: z.array(z.string()),
+    metadata: z.array(z.string()),
+    binary_classification_threshold: z.number(),
+    target_class_order: z.array(scalar),
+    retention_days: z.number().int(),
+    created_at: z.number().int(),
+    monitoring: z.object({
+      bins: z.record(z.string(), binEdgesSchema),
+      version: z.number().int(),
+      updated_at: z.number().int(),
+    }),
+  })
+  .openapi('ModelInfo');
+
+export const timestampSchema = z
+  .union([z.number(), z.string()])
+  .openapi({ description: 'Epoch milliseconds, or an ISO-8601 string', example: 1511253040519 });
+
+export const publishBody = z
+  .object({
+    event: z
+      .record(z.string(), z.unknown())
+      .openapi({ example: { CreditScore: 650, Geography: 'France', probability_churned: 0.105 } }),
+    event_id: eventIdSchema.optional(),
+    update_event: z.boolean().optional().default(false),
+    event_timestamp: timestampSchema.optional(),
+  })
+  .openapi('PublishEvent');
+
+export const publishAnswerSchema = z
+  .object({ event_id: z.string(), warnings: z.array(z.string()).optional() })
+  .openapi('PublishAnswer');
+
+export const batchQuery = z.object({
+  update_event: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((value) => value === 'true'),
+  id_field: z.string().min(1).optional().default('event_id'),
+  timestamp_field: z.string().min(1).optional().default('event_timestamp'),
+  timestamp_format: z.enum(['infer', 'epoch_ms', 'epoch_s', 'iso8601']).optional().default('infer'),
+});
+
+export const batchAnswerSchema = z
+  .object({
+    accepted: z.number().int(),
+    rejected: z.number().int(),
+    errors: z.array(
+      z.object({
+        row: z.number().int(),
+        event_id: z.string().nullable(),
+        code: z.string(),
+        message: z.string(),
+      }),
+    ),
+    warnings: z.array(z.string()).optional(),
+  })
+  .openapi('BatchAnswer');
+
+export const storedEventSchema = z
+  .object({
+    event_id: z.string(),
+    event_timestamp: z.number().int(),
+    event: z.record(z.string(), z.unknown()),
+  })
+  .openapi('StoredEvent');

@@ -1,0 +1,15 @@
+// Everything a request handler may reach, built once per process by the Lambda entry or the local runner.
+import type { Authenticator } from '../auth/tokens.js';
+import type { ChangeFeed } from '../feed/change-feed.js';
+import type { BlobStore } from '../storage/blobs.js';
+import type { EventStore } from '../storage/events.js';
+import type { RegistryStore } from '../storage/registry.js';
+
+export interface Services {
+  registry: RegistryStore;
+  events: EventStore;
+  blobs: BlobStore;
+  feed: ChangeFeed;
+  auth: Authenticator;
+  clock: () => number;
+}

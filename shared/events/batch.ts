@@ -1,0 +1,158 @@
+// Batch publishing: every row handled as the single-event route would handle it, in chunks, with a
+// rejected row reported by index and never stopping the others.
+import { randomUUID } from 'node:crypto';
+import { DomainError, NotFound } from '../errors.js';
+import { isEventId } from '../ids.js';
+import type { NewEvent } from '../storage/events.js';
+import type { ModelRecord } from '../storage/registry.js';
+import type { RowResult } from '../tables/records.js';
+import { splitFields, typeCsvCells } from './columns.js';
+import { type EventDeps, newEvent } from './publish.js';
+import { parseTimestamp, type TimestampFormat } from './timestamps.js';
+
+export interface BatchOptions {
+  update: boolean;
+  idField: string;
+  timestampField: string;
+  timestampFormat: TimestampFormat;
+  /** CSV cells are text: type them by column before storing. */
+  typeCells: boolean;
+}
+
+export interface RowError {
+  row: number;
+  event_id: string | null;
+  code: string;
+  message: string;
+}
+
+export interface BatchAnswer {
+  accepted: number;
+  rejected: number;
+  errors: RowError[];
+  warnings?: string[];
+}
+
+const CHUNK_ROWS = 500;
+const UPDATE_CONCURRENCY = 16;
+
+type Prepared =
+  | { kind: 'insert'; row: number; event: NewEvent }
+  | { kind: 'update'; row: number; eventId: string; columns: Record<string, unknown> }
+  | { kind: 'error'; error: RowError };
+
+export async function publishBatch(
+  deps: EventDeps,
+  model: ModelRecord,
+  rows: AsyncIterable<RowResult>,
+  options: BatchOptions,
+): Promise<BatchAnswer> {
+  const answer: BatchAnswer = { accepted: 0, rejected: 0, errors: [] };
+  const ignored = new Set<string>();
+  let chunk: Prepared[] = [];
+  for await (const row of rows) {
+    chunk.push(prepareRow(model, row, options, ignored, deps.clock()));
+    if (chunk.length >= CHUNK_ROWS) {
+      await writeChunk(deps, model, chunk, answer);
+      chunk = [];
+    }
+  }
+  await writeChunk(deps, model, chunk, answer);
+  answer.errors.sort((a, b) => a.row - b.row);
+  if (ignored.size > 0) {
+    answer.warnings = [...ignored].map(
+      (field) => `field '${field}' is not a column of model '${model.info.model_id}' and was ignored`,
+    );
+  }
+  return answer;
+}
+
+function prepareRow(
+  model: ModelRecord,
+  result: RowResult,
+  options: BatchOptions,
+  ignored: Set<string>,
+  now: number,
+): Prepared {
+  const { row } = result;
+  if ('error' in result) return rejected(row, null, 'invalid_row', result.error);
+  const { [options.idField]: rawId, [options.timestampField]: rawTimestamp, ...fields } = result.values;
+  const givenId = typeof rawId === 'number' && Number.isFinite(rawId) ? String(rawId) : rawId;
+  if (givenId !== undefined && givenId !== null && !isEventId(givenId)) {
+    return rejected(row, null, 'invalid_event_id', `${options.idField} must be 1-128 printable characters`);
+  }
+  const eventId = givenId ?? undefined;
+  try {
+    const values = options.typeCells ? typeCsvCells(model, fields) : fields;
+    const { columns, ignored: unknown } = splitFields(model, values, options.update);
+    for (const field of unknown) ignored.add(field);
+    if (options.update) {
+      if (eventId === undefined)
+        return rejected(row, null, 'missing_event_id', `${options.idField} is required to update an event`);
+      return { kind: 'update', row, eventId, columns };
+    }
+    let timestamp: number | undefined;
+    if (rawTimestamp !== undefined && rawTimestamp !== null) {
+      const parsed = parseTimestamp(rawTimestamp, options.timestampFormat);
+      if (typeof parsed === 'string')
+        return rejected(row, eventId ?? null, 'invalid_timestamp', `${options.timestampField} ${parsed}`);
+      timestamp = parsed;
+    }
+    return { kind: 'insert', row, event: newEvent(model, eventId ?? randomUUID(), timestamp, columns, now) };
+  } catch (error) {
+    if (error instanceof DomainError) return rejected(row, eventId ?? null, error.code, error.message);
+    throw error;
+  }
+}
+
+async function writeChunk(
+  deps: EventDeps,
+  model: ModelRecord,
+  chunk: Prepared[],
+  answer: BatchAnswer,
+): Promise<void> {
+  const inserts: Array<{ row: number; event: NewEvent }> = [];
+  const updates: Array<{ row: number; eventId: string; columns: Record<string, unknown> }> = [];
+  for (const item of chunk) {
+    if (item.kind === 'error') record(answer, item.error);
+    else if (item.kind === 'insert') inserts.push(item);
+    else updates.push(item);
+  }
+  if (inserts.length > 0) {
+    const { changes, duplicates } = await deps.events.insertMany(inserts.map(({ event }) => event));
+    await deps.feed.publish(changes);
+    answer.accepted += changes.length;
+    for (const index of duplicates) {
+      const { row, event } = inserts[index] as (typeof inserts)[number];
+      const message = `event_id '${event.event_id}' already exists; set update_event to change it`;
+      record(answer, { row, event_id: event.event_id, code: 'already_exists', message });
+    }
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < updates.length) {
+      const { row, eventId, columns } = updates[next++] as (typeof updates)[number];
+      try {
+        const key = { project_id: model.info.project_id, model_id: model.info.model_id, event_id: eventId };
+        if (Object.keys(columns).length > 0)
+          await deps.feed.publish([await deps.events.update(key, columns)]);
+        else if (!(await deps.events.get(key)))
+          throw new NotFound(`event_id '${eventId}' does not exist in model '${model.info.model_id}'`);
+        answer.accepted++;
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        record(answer, { row, event_id: eventId, code: error.code, message: error.message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(UPDATE_CONCURRENCY, updates.length) }, worker));
+}
+
+function rejected(row: number, eventId: string | null, code: string, message: string): Prepared {
+  return { kind: 'error', error: { row, event_id: eventId, code, message } };
+}
+
+function record(answer: BatchAnswer, error: RowError): void {
+  answer.errors.push(error);
+  answer.rejected++;
+}

@@ -1,0 +1,83 @@
+// Models: registration against a baseline, model info, and the drift bins of the monitoring config.
+import { loadProfile } from '../datasets/baseline-store.js';
+import { type DatasetDeps, requireDataset, requireProjectExists } from '../datasets/datasets.js';
+import { InvalidInput, NotFound } from '../errors.js';
+import type { BinEdges, ModelInfo, MonitoringConfig } from '../schema/types.js';
+import type { ModelRecord, RegistryStore } from '../storage/registry.js';
+import { buildModelRecord, type ModelRequest } from './register.js';
+
+export type ModelView = ModelInfo & { monitoring: MonitoringConfig };
+
+const MAX_EDGES = 100;
+
+export async function registerModel(
+  deps: DatasetDeps,
+  projectId: string,
+  modelId: string,
+  request: ModelRequest,
+): Promise<ModelView> {
+  const dataset = await requireDataset(deps.registry, projectId, request.dataset_id);
+  const { profile } = await loadProfile(deps.blobs, dataset);
+  const record = buildModelRecord(projectId, modelId, request, profile.columns, deps.clock());
+  await deps.registry.createModel(record);
+  return viewOf(record);
+}
+
+export async function requireModel(
+  registry: RegistryStore,
+  projectId: string,
+  modelId: string,
+): Promise<ModelRecord> {
+  await requireProjectExists(registry, projectId);
+  const model = await registry.getModel(projectId, modelId);
+  if (!model) throw new NotFound(`model '${modelId}' does not exist in project '${projectId}'`);
+  return model;
+}
+
+export async function getModel(
+  registry: RegistryStore,
+  projectId: string,
+  modelId: string,
+): Promise<ModelView> {
+  return viewOf(await requireModel(registry, projectId, modelId));
+}
+
+/** Replaces the explicit drift bins; columns left out go back to the baseline's deciles. */
+export async function setMonitoring(
+  deps: DatasetDeps,
+  projectId: string,
+  modelId: string,
+  bins: Record<string, BinEdges>,
+): Promise<ModelView> {
+  const model = await requireModel(deps.registry, projectId, modelId);
+  checkBins(model, bins);
+  const config: MonitoringConfig = { bins, version: model.monitoring.version + 1, updated_at: deps.clock() };
+  await deps.registry.setMonitoringConfig(projectId, modelId, config);
+  return viewOf({ ...model, monitoring: config });
+}
+
+export function checkBins(model: ModelRecord, bins: Record<string, BinEdges>): void {
+  const monitored = new Set([...model.info.inputs, ...model.info.outputs]);
+  for (const [column, { edges }] of Object.entries(bins)) {
+    const type = model.column_types[column]?.data_type;
+    if (!monitored.has(column))
+      throw new InvalidInput(`bins.${column}: not an input or output column of the model`);
+    if (type !== 'int' && type !== 'float') {
+      throw new InvalidInput(`bins.${column}: only numeric columns take edges (this one is ${type})`);
+    }
+    if (edges.length === 0 || edges.length > MAX_EDGES) {
+      throw new InvalidInput(`bins.${column}.edges: give between 1 and ${MAX_EDGES} cut points`);
+    }
+    for (let i = 1; i < edges.length; i++) {
+      if (!((edges[i] as number) > (edges[i - 1] as number))) {
+        throw new InvalidInput(
+          `bins.${column}.edges: cut points must be strictly increasing (at index ${i})`,
+        );
+      }
+    }
+  }
+}
+
+function viewOf(record: ModelRecord): ModelView {
+  return { ...record.info, monitoring: record.monitoring };
+}

@@ -1,0 +1,173 @@
+// Schema inference and the baseline profile, built in one streaming pass over a dataset's rows.
+import type { ColumnProfile, DatasetProfile, DataType } from '../schema/types.js';
+import { deciles } from './quantile.js';
+
+export const DEFAULT_MAX_INFERRED_CARDINALITY = 100;
+
+// Plain decimal numbers only: Number() would also accept '0x1F', 'Infinity' and whitespace.
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const BOOLEAN_TEXT: Record<string, boolean> = { true: true, false: false };
+
+/** Reads a CSV cell (or any string) as the number it spells, or undefined. */
+export function numberFromText(text: string): number | undefined {
+  const trimmed = text.trim();
+  if (!DECIMAL.test(trimmed)) return undefined;
+  const value = Number(trimmed);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** Reads 'true'/'false' in any case as a boolean, or undefined. */
+export function booleanFromText(text: string): boolean | undefined {
+  return BOOLEAN_TEXT[text.trim().toLowerCase()];
+}
+
+class GrowableFloats {
+  private data = new Float64Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+  sorted(): Float64Array {
+    return this.data.slice(0, this.length).sort();
+  }
+}
+
+/** Everything one column's type decision needs, absorbed value by value. */
+class ColumnObserver {
+  nulls = 0;
+  nonNull = 0;
+  allNumeric = true;
+  allIntegral = true;
+  allBoolean = true;
+  readonly numbers = new GrowableFloats();
+  readonly booleanCounts: [number, number] = [0, 0];
+  /** Distinct string forms and their counts, dropped once there are more than the cardinality limit. */
+  distinct: Map<string, number> | null = new Map();
+
+  constructor(
+    readonly name: string,
+    private readonly maxCardinality: number,
+  ) {}
+
+  absorb(value: unknown): void {
+    if (value === null || value === undefined) {
+      this.nulls++;
+      return;
+    }
+    this.nonNull++;
+    const asNumber =
+      typeof value === 'number' ? value : typeof value === 'string' ? numberFromText(value) : undefined;
+    if (this.allNumeric) {
+      if (asNumber === undefined || !Number.isFinite(asNumber)) this.allNumeric = false;
+      else {
+        this.numbers.push(asNumber);
+        if (!Number.isInteger(asNumber)) this.allIntegral = false;
+      }
+    }
+    const asBoolean =
+      typeof value === 'boolean' ? value : typeof value === 'string' ? booleanFromText(value) : undefined;
+    if (this.allBoolean) {
+      if (asBoolean === undefined) this.allBoolean = false;
+      else this.booleanCounts[asBoolean ? 1 : 0]++;
+    }
+    if (this.distinct) {
+      const text =
+        typeof value === 'string' ? value : typeof value === 'object' ? JSON.stringify(value) : String(value);
+      this.distinct.set(text, (this.distinct.get(text) ?? 0) + 1);
+      if (this.distinct.size > this.maxCardinality) this.distinct = null;
+    }
+  }
+
+  dataType(): DataType {
+    if (this.nonNull === 0) return 'str';
+    if (this.allNumeric) return this.allIntegral ? 'int' : 'float';
+    if (this.allBoolean) return 'bool';
+    return this.distinct ? 'category' : 'str';
+  }
+}
+
+export interface BaselineResult {
+  profile: DatasetProfile;
+  /** Sorted non-null values of every numeric column: what drift needs to count baseline rows per bin. */
+  sortedValues: Map<string, Float64Array>;
+}
+
+/** Streaming baseline profiler: absorb every row, then finish once. */
+export class BaselineProfiler {
+  private readonly columns = new Map<string, ColumnObserver>();
+  private rows = 0;
+
+  constructor(private readonly maxCardinality = DEFAULT_MAX_INFERRED_CARDINALITY) {}
+
+  absorb(values: Record<string, unknown>): void {
+    for (const name of Object.keys(values)) {
+      if (!this.columns.has(name)) {
+        const observer = new ColumnObserver(name, this.maxCardinality);
+        // A column first seen late was missing (null) in every earlier row.
+        observer.nulls = this.rows;
+        this.columns.set(name, observer);
+      }
+    }
+    for (const observer of this.columns.values()) observer.absorb(values[observer.name]);
+    this.rows++;
+  }
+
+  finish(datasetId: string): BaselineResult {
+    const sortedValues = new Map<string, Float64Array>();
+    const columns = [...this.columns.values()].map((observer): ColumnProfile => {
+      const dataType = observer.dataType();
+      const base = { name: observer.name, data_type: dataType, nullable: observer.nulls > 0 };
+      if (dataType === 'int' || dataType === 'float') {
+        const sorted = observer.numbers.sorted();
+        sortedValues.set(observer.name, sorted);
+        return {
+          ...base,
+          min: sorted[0] ?? null,
+          max: sorted[sorted.length - 1] ?? null,
+          categories: null,
+          value_count: sorted.length,
+          deciles: deciles(sorted),
+          category_counts: null,
+          bool_counts: null,
+        };
+      }
+      const nothingNumeric = { min: null, max: null, deciles: null };
+      if (dataType === 'bool') {
+        return {
+          ...base,
+          ...nothingNumeric,
+          categories: null,
+          value_count: observer.nonNull,
+          category_counts: null,
+          bool_counts: [...observer.booleanCounts],
+        };
+      }
+      if (dataType === 'category' && observer.distinct) {
+        const categories = [...observer.distinct.keys()].sort();
+        const counts = categories.map((category) => observer.distinct?.get(category) ?? 0);
+        return {
+          ...base,
+          ...nothingNumeric,
+          categories,
+          value_count: observer.nonNull,
+          category_counts: counts,
+          bool_counts: null,
+        };
+      }
+      return {
+        ...base,
+        ...nothingNumeric,
+        categories: null,
+        value_count: observer.nonNull,
+        category_counts: null,
+        bool_counts: null,
+      };
+    });
+    return { profile: { dataset_id: datasetId, row_count: this.rows, columns }, sortedValues };
+  }
+}

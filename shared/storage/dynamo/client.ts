@@ -1,0 +1,33 @@
+// One DynamoDB document client per process, configured from the environment (AWS) or the local runner.
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface TableNames {
+  registry: string;
+  events: string;
+  profiles: string;
+}
+
+export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+/** Encodes a pagination key as an opaque URL-safe token. */
+export function encodeNextToken(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+
+/** Decodes a token from encodeNextToken, or returns undefined when it is not one. */
+export function decodeNextToken(token: string | undefined): Record<string, unknown> | undefined | null {
+  if (token === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
+  } catch {
+    return null;
+  }
+}

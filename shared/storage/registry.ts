@@ -1,0 +1,65 @@
+// What the registry stores, independent of the database behind it.
+import type { ColumnInfo, DatasetProfile, ModelInfo, MonitoringConfig } from '../schema/types.js';
+import type { TableFormat } from '../tables/records.js';
+
+export interface ProjectRecord {
+  project_id: string;
+  created_at: number;
+}
+
+export interface DatasetRecord {
+  project_id: string;
+  dataset_id: string;
+  row_count: number;
+  /** Column info lives in the profile blob: a wide dataset's categories would not fit in one item. */
+  column_count: number;
+  created_at: number;
+  /** Blob keys of the raw upload, the profile JSON and the sorted numeric values. */
+  raw_key: string;
+  profile_key: string;
+  values_key: string;
+}
+
+export interface ModelRecord {
+  info: ModelInfo;
+  /** Data type of every column the model names, copied from the dataset so publishing reads one item. */
+  column_types: Record<string, ColumnInfo>;
+  monitoring: MonitoringConfig;
+}
+
+export interface TokenRecord {
+  token_id: string;
+  name: string;
+  projects: string[];
+  /** SHA-256 (hex) of the whole token; the token itself is never stored. */
+  token_hash: string;
+  created_at: number;
+}
+
+export interface UploadRecord {
+  project_id: string;
+  dataset_id: string;
+  upload_id: string;
+  blob_key: string;
+  format: TableFormat;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface RegistryStore {
+  createProject(project: ProjectRecord): Promise<void>;
+  getProject(projectId: string): Promise<ProjectRecord | undefined>;
+  listProjects(limit: number, nextToken?: string): Promise<{ items: ProjectRecord[]; nextToken?: string }>;
+  createDataset(dataset: DatasetRecord): Promise<void>;
+  getDataset(projectId: string, datasetId: string): Promise<DatasetRecord | undefined>;
+  createModel(model: ModelRecord): Promise<void>;
+  getModel(projectId: string, modelId: string): Promise<ModelRecord | undefined>;
+  setMonitoringConfig(projectId: string, modelId: string, config: MonitoringConfig): Promise<void>;
+  putToken(token: TokenRecord): Promise<void>;
+  getToken(tokenId: string): Promise<TokenRecord | undefined>;
+  deleteToken(tokenId: string): Promise<boolean>;
+  putUpload(upload: UploadRecord): Promise<void>;
+  getUpload(projectId: string, uploadId: string): Promise<UploadRecord | undefined>;
+}
+
+export type { DatasetProfile };
