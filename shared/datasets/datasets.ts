@@ -1,6 +1,6 @@
 // Baseline datasets: upload (inline or through a presigned upload), schema inference and dataset info.
 import { randomBytes } from 'node:crypto';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
 import { BaselineProfiler } from '../profiles/infer.js';
 import type { ColumnInfo } from '../schema/types.js';
@@ -24,7 +24,7 @@ export interface DatasetDeps {
 const UPLOAD_URL_SECONDS = 3600;
 const MAX_COLUMNS = 2000;
 
-/** Profiles a baseline from a stream, saving the raw bytes alongside unless they are already stored. */
+/** Profiles a baseline from a stream, keeping the raw bytes in the blob store unless they are already there. */
 export async function uploadDataset(
   deps: DatasetDeps,
   projectId: string,
@@ -40,31 +40,16 @@ export async function uploadDataset(
   }
   const keys = baselineKeys(projectId, datasetId);
   const profiler = new BaselineProfiler(maxCardinality);
-  let parsing = source.body;
-  let rawSaved: Promise<void> = Promise.resolve();
-  let toBlob: PassThrough | undefined;
-  if (!source.rawAlreadyAt) {
-    // Tee the body: one branch to the blob store, one to the parser, each consuming as it arrives.
-    toBlob = new PassThrough();
-    const toParser = new PassThrough();
-    source.body.pipe(toBlob);
-    source.body.pipe(toParser);
-    parsing = toParser;
-    rawSaved = deps.blobs.put(keys.raw_key, toBlob, contentTypeOf(source.format));
+  // Store the raw bytes first, then parse them back from the store: the same single path as the upload
+  // flow, and the raw baseline is kept for re-profiling.
+  const rawKey = source.rawAlreadyAt ?? keys.raw_key;
+  if (!source.rawAlreadyAt) await deps.blobs.put(rawKey, source.body, contentTypeOf(source.format));
+  const stored = await deps.blobs.read(rawKey);
+  if (!stored) throw new Error(`raw baseline ${rawKey} vanished from the blob store`);
+  for await (const row of readRows(stored, source.format)) {
+    if ('error' in row) throw new InvalidInput(`baseline row ${row.row}: ${row.error}`);
+    profiler.absorb(row.values);
   }
-  try {
-    for await (const row of readRows(parsing, source.format)) {
-      if ('error' in row) throw new InvalidInput(`baseline row ${row.row}: ${row.error}`);
-      profiler.absorb(row.values);
-    }
-  } catch (error) {
-    // Stop the raw branch too: with the parser gone it would wait for reads that never come.
-    toBlob?.destroy();
-    source.body.destroy();
-    await rawSaved.catch(() => {});
-    throw error;
-  }
-  await rawSaved;
   const { profile, sortedValues } = profiler.finish(datasetId);
   if (profile.row_count === 0) throw new InvalidInput('the baseline has no rows');
   if (profile.columns.length > MAX_COLUMNS)
@@ -77,7 +62,7 @@ export async function uploadDataset(
     column_count: profile.columns.length,
     created_at: deps.clock(),
     ...keys,
-    raw_key: source.rawAlreadyAt ?? keys.raw_key,
+    raw_key: rawKey,
   };
   await deps.registry.createDataset(record);
   return { dataset_id: datasetId, row_count: profile.row_count, columns: profile.columns.map(columnInfoOf) };

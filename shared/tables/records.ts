@@ -62,7 +62,9 @@ async function* csvRows(body: Readable): AsyncIterable<RowResult> {
       yield { row: row++, values };
     }
   } catch (error) {
-    throw new InvalidInput(`CSV body could not be read at data row ${row}: ${(error as Error).message}`);
+    throw new InvalidInput(
+      `CSV body could not be read after data row ${row - 1}: ${(error as Error).message}`,
+    );
   }
 }
 

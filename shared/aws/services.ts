@@ -1,0 +1,47 @@
+// Services for the Lambda runtime, built once per container from the environment the CDK stack sets.
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Services } from '../api/services.js';
+import { Authenticator, sha256Hex } from '../auth/tokens.js';
+import { StreamChangeFeed } from '../feed/change-feed.js';
+import { createDocumentClient } from '../storage/dynamo/client.js';
+import { DynamoEventStore } from '../storage/dynamo/events.js';
+import { DynamoRegistryStore } from '../storage/dynamo/registry.js';
+import { S3BlobStore } from '../storage/s3/blobs.js';
+import { ENV } from '../storage/tables.js';
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/** Reads the admin token from Secrets Manager once, keeping only its hash. */
+function adminHashFromSecret(secretArn: string): () => Promise<string> {
+  let hash: Promise<string> | undefined;
+  const client = new SecretsManagerClient({});
+  return () => {
+    hash ??= client.send(new GetSecretValueCommand({ SecretId: secretArn })).then((secret) => {
+      if (!secret.SecretString) throw new Error('the admin token secret has no string value');
+      return sha256Hex(secret.SecretString.trim());
+    });
+    // A failed read is retried on the next request rather than cached.
+    hash.catch(() => {
+      hash = undefined;
+    });
+    return hash;
+  };
+}
+
+export function awsServices(): Services {
+  const documents = createDocumentClient();
+  const registry = new DynamoRegistryStore(documents, requiredEnv(ENV.registryTable));
+  return {
+    registry,
+    events: new DynamoEventStore(documents, requiredEnv(ENV.eventsTable)),
+    blobs: new S3BlobStore(new S3Client({}), requiredEnv(ENV.baselineBucket)),
+    feed: new StreamChangeFeed(),
+    auth: new Authenticator(registry, adminHashFromSecret(requiredEnv(ENV.adminSecretArn))),
+    clock: Date.now,
+  };
+}
