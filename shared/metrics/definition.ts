@@ -1,0 +1,37 @@
+// The shape every metric calculation shares: a definition (which models and columns it applies to) and a typed
+// result, with the guards that keep NaN and Infinity out of results.
+
+import { TASKS, type Task } from '../schema/types.js';
+import type { HourProfile } from './profile.js';
+import type { MonitorSpec } from './spec.js';
+
+/** `count` is the number of events behind the value: traffic for drift, integrity and traffic, data_count else. */
+export interface MetricResult {
+  value: number | null;
+  count: number;
+}
+
+export interface MetricDefinition {
+  id: string;
+  perColumn: boolean;
+  /** Model tasks the metric applies to. */
+  tasks: readonly Task[];
+  /** Columns the metric can be asked for (empty for metrics that are not per column). */
+  columnsAllowed(spec: MonitorSpec): string[];
+  /** `column` has been checked against columnsAllowed when the metric is per column. */
+  compute(profile: HourProfile, spec: MonitorSpec, column?: string): MetricResult;
+}
+
+export const ALL_TASKS: readonly Task[] = TASKS;
+
+export const noColumns = (): string[] => [];
+
+/** a / b, or null when b is 0 or the quotient is not finite. */
+export function ratioOrNull(numerator: number, denominator: number): number | null {
+  if (denominator === 0) return null;
+  return finiteOrNull(numerator / denominator);
+}
+
+export function finiteOrNull(value: number | null): number | null {
+  return value !== null && Number.isFinite(value) ? value : null;
+}

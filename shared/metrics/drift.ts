@@ -1,0 +1,90 @@
+// Drift metrics over a column's drift bins: Jensen-Shannon distance and the population stability index,
+// comparing the baseline's counts with the bin's.
+
+import { ALL_TASKS, finiteOrNull, type MetricDefinition, type MetricResult } from './definition.js';
+import type { ColumnTally, HourProfile } from './profile.js';
+import { columnIndexOf, type MonitorSpec } from './spec.js';
+
+/**
+ * As scipy.spatial.distance.jensenshannon(p, q, base=2): both count vectors normalised to proportions,
+ * m = (p + q) / 2, sqrt((KL(p || m) + KL(q || m)) / 2) with log base 2. Null when either side has no counts.
+ */
+export function jensenShannonDistance(
+  baselineCounts: readonly number[],
+  observedCounts: readonly number[],
+): number | null {
+  const p = proportions(baselineCounts);
+  const q = proportions(observedCounts);
+  if (p === null || q === null) return null;
+  let divergence = 0;
+  p.forEach((pi, bin) => {
+    const qi = q[bin] as number;
+    const mi = (pi + qi) / 2;
+    divergence += relativeEntropyTerm(pi, mi) + relativeEntropyTerm(qi, mi);
+  });
+  // Rounding can leave a tiny negative sum for identical distributions, which has no square root.
+  return finiteOrNull(Math.sqrt(Math.max(divergence / Math.LN2 / 2, 0)));
+}
+
+/**
+ * Population stability index, sum of (q - p) * ln(q / p), where p and q are the baseline's and the bin's
+ * proportions after adding 1 to every bin's count (so no bin is empty). Null when the bin has no values to compare.
+ */
+export function populationStabilityIndex(
+  baselineCounts: readonly number[],
+  observedCounts: readonly number[],
+): number | null {
+  if (sum(observedCounts) === 0) return null;
+  const p = proportions(baselineCounts.map((count) => count + 1));
+  const q = proportions(observedCounts.map((count) => count + 1));
+  if (p === null || q === null) return null;
+  let index = 0;
+  p.forEach((pi, bin) => {
+    const qi = q[bin] as number;
+    index += (qi - pi) * Math.log(qi / pi);
+  });
+  return finiteOrNull(index);
+}
+
+/** scipy.special.rel_entr(x, y) for y > 0: x ln(x / y), and 0 when x is 0. */
+function relativeEntropyTerm(x: number, y: number): number {
+  return x > 0 ? x * Math.log(x / y) : 0;
+}
+
+function proportions(counts: readonly number[]): number[] | null {
+  const total = sum(counts);
+  return total > 0 ? counts.map((count) => count / total) : null;
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+function driftColumns(spec: MonitorSpec): string[] {
+  return spec.columns.filter((column) => column.drift !== null).map((column) => column.name);
+}
+
+/** A per-column drift metric from a distance between baseline and observed counts. */
+export function driftMetric(
+  id: string,
+  distance: (baseline: readonly number[], observed: readonly number[]) => number | null,
+): MetricDefinition {
+  return {
+    id,
+    perColumn: true,
+    tasks: ALL_TASKS,
+    columnsAllowed: driftColumns,
+    compute(profile: HourProfile, spec: MonitorSpec, column?: string): MetricResult {
+      const index = columnIndexOf(spec, column ?? '');
+      const baseline = spec.columns[index]?.drift?.baseline_counts;
+      const observed = (profile.columns[index] as ColumnTally | undefined)?.drift_counts;
+      const value = baseline && observed ? distance(baseline, observed) : null;
+      return { value, count: profile.traffic };
+    },
+  };
+}
+
+export const DRIFT_METRICS: MetricDefinition[] = [
+  driftMetric('jsd', jensenShannonDistance),
+  driftMetric('psi', populationStabilityIndex),
+];

@@ -1,0 +1,123 @@
+// Exact floating-point sums (Shewchuk expansions, as Python's math.fsum keeps them), so profile sums merge in any
+// order and an event subtracted later leaves no residue: adding x then -x restores the very same sum.
+
+/**
+ * The exact real value of a sum of doubles, as doubles in canonical form: the first is the sum rounded to
+ * nearest, each next one the rounded remainder, strictly decreasing in magnitude; [] is zero. Canonical form
+ * makes equal sums structurally equal whatever the order of their terms. Plain JSON.
+ */
+export type ExactSum = number[];
+
+export const ZERO_SUM: ExactSum = [];
+
+/** The exact sum of `terms`, canonical. A term that is not finite is a RangeError: it has no exact sum. */
+export function exactSumOf(terms: Iterable<number>): ExactSum {
+  const finiteTerms = [...terms];
+  if (!finiteTerms.every(Number.isFinite))
+    throw new RangeError(`cannot sum ${finiteTerms.join(', ')} exactly`);
+  return canonical(growPartials([], finiteTerms));
+}
+
+export function addExact(sum: ExactSum, term: number): ExactSum {
+  return exactSumOf([...sum, term]);
+}
+
+/** `sum + a * b` without rounding the product (Dekker's two-product). */
+export function addExactProduct(sum: ExactSum, a: number, b: number): ExactSum {
+  return exactSumOf([...sum, ...twoProduct(a, b)]);
+}
+
+/** a + sign * b, exactly. */
+export function combineExact(a: ExactSum, b: ExactSum, sign: 1 | -1 = 1): ExactSum {
+  return exactSumOf([...a, ...b.map((component) => sign * component)]);
+}
+
+/** a * b, exactly: every pair of components multiplied with two-product. */
+export function multiplyExact(a: ExactSum, b: ExactSum): ExactSum {
+  const terms: number[] = [];
+  for (const x of a) for (const y of b) terms.push(...twoProduct(x, y));
+  return exactSumOf(terms);
+}
+
+/** The sum rounded to the nearest double. */
+export function exactValue(sum: ExactSum): number {
+  return sum[0] ?? 0;
+}
+
+/** Sign of the exact value: that of its leading component in canonical form. */
+export function exactSign(sum: ExactSum): -1 | 0 | 1 {
+  const head = sum[0] ?? 0;
+  return head > 0 ? 1 : head < 0 ? -1 : 0;
+}
+
+/**
+ * Shewchuk's grow-expansion as in CPython's math.fsum: keeps non-overlapping partials in increasing magnitude
+ * whose exact sum is the exact sum of every term seen.
+ */
+function growPartials(partials: number[], terms: Iterable<number>): number[] {
+  for (let x of terms) {
+    let kept = 0;
+    for (let y of partials) {
+      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
+      const hi = x + y;
+      const lo = y - (hi - x);
+      if (lo !== 0) partials[kept++] = lo;
+      x = hi;
+    }
+    partials.length = kept;
+    if (x !== 0) partials.push(x);
+  }
+  return partials;
+}
+
+/** The partials' exact sum rounded to nearest (half to even): the final step of CPython's math_fsum. */
+function roundPartials(partials: number[]): number {
+  let n = partials.length;
+  if (n === 0) return 0;
+  let hi = partials[--n] as number;
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = partials[--n] as number;
+    hi = x + y;
+    lo = y - (hi - x);
+    if (lo !== 0) break;
+  }
+  // A remainder exactly half an ulp is rounded by the sign of what lies below it, not to even.
+  const below = partials[n - 1] ?? 0;
+  if (n > 0 && ((lo < 0 && below < 0) || (lo > 0 && below > 0))) {
+    const doubled = lo * 2;
+    const x = hi + doubled;
+    if (doubled === x - hi) hi = x;
+  }
+  return hi;
+}
+
+function canonical(partials: number[]): ExactSum {
+  const components: number[] = [];
+  let rest = partials;
+  for (let head = roundPartials(rest); head !== 0; head = roundPartials(rest)) {
+    if (!Number.isFinite(head)) throw new RangeError('exact sum overflowed the range of doubles');
+    components.push(head);
+    rest = growPartials(rest, [-head]);
+  }
+  return components;
+}
+
+/** 2^27 + 1: Veltkamp's constant splitting a double into two 26-bit halves. */
+const SPLITTER = 134_217_729;
+
+/** [p, e] with p = fl(a * b) and p + e = a * b exactly (valid while |a|, |b| < 1e300 and nothing underflows). */
+function twoProduct(a: number, b: number): [number, number] {
+  const product = a * b;
+  const [aHigh, aLow] = split(a);
+  const [bHigh, bLow] = split(b);
+  const error = aLow * bLow - (product - aHigh * bHigh - aLow * bHigh - aHigh * bLow);
+  return [product, error];
+}
+
+function split(a: number): [number, number] {
+  const scaled = SPLITTER * a;
+  const high = scaled - (scaled - a);
+  return [high, a - high];
+}
