@@ -11,9 +11,11 @@ import { createApp } from '../shared/api/app.js';
 import type { Services } from '../shared/api/services.js';
 import { Authenticator, newAdminToken, sha256Hex } from '../shared/auth/tokens.js';
 import { FileChangeFeed } from '../shared/feed/file-feed.js';
+import { type RunSummary, runMonitor } from '../shared/monitoring/run.js';
 import type { TableNames } from '../shared/storage/dynamo/client.js';
 import { ensureTables } from '../shared/storage/dynamo/create-tables.js';
 import { DynamoEventStore } from '../shared/storage/dynamo/events.js';
+import { DynamoProfileStore } from '../shared/storage/dynamo/profiles.js';
 import { DynamoRegistryStore } from '../shared/storage/dynamo/registry.js';
 import { FsBlobStore } from '../shared/storage/fs/blobs.js';
 import { startDynalite } from './dynalite.js';
@@ -25,6 +27,14 @@ export interface LocalOptions {
   dataDir: string;
   /** Accepted as the admin token when given; else one is generated once and kept in the data dir. */
   adminToken?: string;
+  /** How often metrics are brought up to date in the background; 0 turns it off (POST /v1/monitor/run still works). */
+  monitorIntervalMs?: number;
+}
+
+const DEFAULT_MONITOR_INTERVAL_MS = 10_000;
+
+function emptySummary(): RunSummary {
+  return { changes_read: 0, deltas_folded: 0, models_updated: 0, hours_rebuilt: 0, models_busy: 0 };
 }
 
 export interface LocalService {
@@ -64,14 +74,35 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
   });
   const feed = await FileChangeFeed.open(join(dataDir, 'feed', 'changes.ndjson'));
   const adminHash = sha256Hex(admin.token);
+  const events = new DynamoEventStore(client, LOCAL_TABLES.events);
+  const profiles = new DynamoProfileStore(client, LOCAL_TABLES.profiles);
+  // One run at a time in this process: the explicit route and the background loop share it.
+  let running: Promise<RunSummary> = Promise.resolve(emptySummary());
   const services: Services = {
     registry,
-    events: new DynamoEventStore(client, LOCAL_TABLES.events),
+    events,
     blobs,
     feed,
+    profiles,
     auth: new Authenticator(registry, async () => adminHash),
     clock: Date.now,
+    runMonitor: () => {
+      running = running
+        .catch(() => emptySummary())
+        .then(() => runMonitor({ registry, blobs, events, profiles, clock: Date.now }, feed));
+      return running;
+    },
   };
+  const interval = options.monitorIntervalMs ?? DEFAULT_MONITOR_INTERVAL_MS;
+  const timer =
+    interval > 0
+      ? setInterval(() => {
+          services
+            .runMonitor()
+            .catch((error) => console.error(`background monitor run failed: ${(error as Error).message}`));
+        }, interval)
+      : undefined;
+  timer?.unref();
   const app = createApp(services, (router) => localUploadRoute(router, blobs));
   const server = await listen(app.fetch, options.port, options.host);
   const { port } = server.address() as AddressInfo;
@@ -87,7 +118,9 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     close: () => {
       // Stop accepting, let in-flight requests finish (their writes are acknowledged only once durable),
       // then flush the feed and close the database.
+      if (timer) clearInterval(timer);
       closing ??= new Promise<void>((done) => server.close(() => done()))
+        .then(() => running.catch(() => undefined))
         .then(() => feed.close())
         .then(() => dynamo.close());
       return closing;

@@ -8,6 +8,7 @@ import { renderApiReference } from './reference-page.js';
 import { newRouter, type Router } from './router.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { eventRoutes } from './routes/events.js';
+import { metricRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { projectRoutes } from './routes/projects.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -52,6 +53,7 @@ export function createApp(services: Services, extend?: (app: Router) => void) {
   app.route('/', datasetRoutes());
   app.route('/', modelRoutes());
   app.route('/', eventRoutes());
+  app.route('/', metricRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   const documentConfig = {

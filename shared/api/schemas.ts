@@ -182,3 +182,42 @@ export const storedEventSchema = z
     event: z.record(z.string(), z.unknown()),
   })
   .openapi('StoredEvent');
+
+export const metricsQuery = z.object({
+  metric: z.string().min(1).openapi({ example: 'jsd' }),
+  column: z.string().optional().openapi({ example: 'CreditScore' }),
+  bin_size: z.enum(['hour', 'day', 'week', 'month']).optional().default('hour'),
+  start: z
+    .string()
+    .optional()
+    .openapi({
+      description: 'Epoch ms or ISO-8601; default: 7 days before end',
+      example: '2026-11-01T00:00:00Z',
+    }),
+  end: z
+    .string()
+    .optional()
+    .openapi({
+      description: 'Epoch ms or ISO-8601 (exclusive); default: now',
+      example: '2026-11-08T00:00:00Z',
+    }),
+});
+
+export const seriesSchema = z
+  .object({
+    metric: z.string(),
+    column: z.string().nullable(),
+    bin_size: z.enum(['hour', 'day', 'week', 'month']),
+    points: z.array(z.object({ start: z.number().int(), value: z.number().nullable(), count: z.number() })),
+  })
+  .openapi('MetricSeries');
+
+export const runSummarySchema = z
+  .object({
+    changes_read: z.number().int(),
+    deltas_folded: z.number().int(),
+    models_updated: z.number().int(),
+    hours_rebuilt: z.number().int(),
+    models_busy: z.number().int(),
+  })
+  .openapi('MonitorRun');

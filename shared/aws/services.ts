@@ -4,8 +4,10 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import type { Services } from '../api/services.js';
 import { Authenticator, sha256Hex } from '../auth/tokens.js';
 import { StreamChangeFeed } from '../feed/change-feed.js';
+import { runMonitor } from '../monitoring/run.js';
 import { createDocumentClient } from '../storage/dynamo/client.js';
 import { DynamoEventStore } from '../storage/dynamo/events.js';
+import { DynamoProfileStore } from '../storage/dynamo/profiles.js';
 import { DynamoRegistryStore } from '../storage/dynamo/registry.js';
 import { S3BlobStore } from '../storage/s3/blobs.js';
 import { ENV } from '../storage/tables.js';
@@ -36,12 +38,18 @@ function adminHashFromSecret(secretArn: string): () => Promise<string> {
 export function awsServices(): Services {
   const documents = createDocumentClient();
   const registry = new DynamoRegistryStore(documents, requiredEnv(ENV.registryTable));
+  const events = new DynamoEventStore(documents, requiredEnv(ENV.eventsTable));
+  const blobs = new S3BlobStore(new S3Client({}), requiredEnv(ENV.baselineBucket));
+  const profiles = new DynamoProfileStore(documents, requiredEnv(ENV.profilesTable));
   return {
     registry,
-    events: new DynamoEventStore(documents, requiredEnv(ENV.eventsTable)),
-    blobs: new S3BlobStore(new S3Client({}), requiredEnv(ENV.baselineBucket)),
+    events,
+    blobs,
+    profiles,
     feed: new StreamChangeFeed(),
     auth: new Authenticator(registry, adminHashFromSecret(requiredEnv(ENV.adminSecretArn))),
     clock: Date.now,
+    // The stream Lambda has already turned changes into deltas: the run folds them and finishes rebuilds.
+    runMonitor: () => runMonitor({ registry, events, blobs, profiles, clock: Date.now }),
   };
 }

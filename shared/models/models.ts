@@ -3,6 +3,7 @@ import { loadProfile } from '../datasets/baseline-store.js';
 import { type DatasetDeps, requireDataset, requireProjectExists } from '../datasets/datasets.js';
 import { InvalidInput, NotFound } from '../errors.js';
 import type { BinEdges, ModelInfo, MonitoringConfig } from '../schema/types.js';
+import type { ProfileStore } from '../storage/profiles.js';
 import type { ModelRecord, RegistryStore } from '../storage/registry.js';
 import { buildModelRecord, type ModelRequest } from './register.js';
 
@@ -44,7 +45,7 @@ export async function getModel(
 
 /** Replaces the explicit drift bins; columns left out go back to the baseline's deciles. */
 export async function setMonitoring(
-  deps: DatasetDeps,
+  deps: DatasetDeps & { profiles: ProfileStore },
   projectId: string,
   modelId: string,
   bins: Record<string, BinEdges>,
@@ -53,6 +54,8 @@ export async function setMonitoring(
   checkBins(model, bins);
   const config: MonitoringConfig = { bins, version: model.monitoring.version + 1, updated_at: deps.clock() };
   await deps.registry.setMonitoringConfig(projectId, modelId, config);
+  // The next monitor run sees the new version and rebuilds the model's profiles with the new bins.
+  await deps.profiles.markDirty([{ project_id: projectId, model_id: modelId }]);
   return viewOf({ ...model, monitoring: config });
 }
 

@@ -32,4 +32,14 @@ export interface EventStore {
    */
   update(key: EventKey, columns: Record<string, unknown>): Promise<ChangeRecord>;
   get(key: EventKey): Promise<StoredEvent | undefined>;
+  /** Every stored event of one model whose event time falls in the hour starting at `hour`. */
+  readHour(projectId: string, modelId: string, hour: number): Promise<EventRevision[]>;
+}
+
+/** An event's current values with the revision they are at. */
+export interface EventRevision {
+  event_id: string;
+  values: Record<string, unknown>;
+  rev: number;
+  written_at: number;
 }

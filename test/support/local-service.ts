@@ -11,7 +11,7 @@ export interface TestService extends LocalService {
 }
 
 export async function startTestService(
-  options: { dataDir?: string; adminToken?: string } = {},
+  options: { dataDir?: string; adminToken?: string; monitorIntervalMs?: number } = {},
 ): Promise<TestService> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'modelwatch-test-')));
   const service = await startLocalService({
@@ -19,6 +19,8 @@ export async function startTestService(
     host: '127.0.0.1',
     dataDir,
     adminToken: options.adminToken ?? 'test-admin-token',
+    // Tests run the monitor explicitly, so what a run folds is deterministic.
+    monitorIntervalMs: options.monitorIntervalMs ?? 0,
   });
   return {
     ...service,

@@ -15,6 +15,10 @@ export interface EventItem {
   expires_at: number;
   hour_shard: string;
   ev: Record<string, string>;
+  /** Revision: 1 at insert, +1 per update; orders an event's changes for the fold. */
+  rev: number;
+  /** When this revision was written, epoch ms: lets a metrics rebuild tell what it has already read. */
+  written_at: number;
 }
 
 const HOUR_MS = 3_600_000;
@@ -27,7 +31,12 @@ export function eventPartitionKey(key: EventKey): string {
 /** The time index key: one model's hour of event time spread over EVENT_HOUR_SHARDS keys by event id. */
 export function hourShardKey(projectId: string, modelId: string, timestamp: number, eventId: string): string {
   const hourStart = Math.floor(timestamp / HOUR_MS) * HOUR_MS;
-  return `${projectId}/${modelId}/${hourStart}/${fnv1a(eventId) % EVENT_HOUR_SHARDS}`;
+  return `${projectId}/${modelId}/${hourStart}/${shardOf(eventId, EVENT_HOUR_SHARDS)}`;
+}
+
+/** Which of `shards` keys an event id spreads to. */
+export function shardOf(eventId: string, shards: number): number {
+  return fnv1a(eventId) % shards;
 }
 
 /** FNV-1a over UTF-16 code units: cheap, stable across runtimes, well spread for short ids. */
@@ -63,6 +72,8 @@ export function toItem(event: NewEvent): EventItem {
     expires_at: event.expires_at,
     hour_shard: hourShardKey(event.project_id, event.model_id, event.event_timestamp, event.event_id),
     ev: encodeValues(event.event),
+    rev: 1,
+    written_at: event.received_at,
   };
 }
 

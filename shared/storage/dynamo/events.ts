@@ -3,20 +3,21 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExists, NotFound } from '../../errors.js';
 import { type ChangeRecord, changeRecord } from '../../feed/change-record.js';
 import type { StoredEvent } from '../../schema/types.js';
-import type { EventKey, EventStore, InsertManyResult, NewEvent } from '../events.js';
-import { encodeValues, eventPartitionKey, fromItem, toItem } from './event-items.js';
+import type { EventKey, EventRevision, EventStore, InsertManyResult, NewEvent } from '../events.js';
+import { EVENT_HOUR_SHARDS } from '../tables.js';
+import { backoff, batchWriteAll, chunk } from './batch-write.js';
+import { decodeValues, encodeValues, eventPartitionKey, fromItem, toItem } from './event-items.js';
 
 const BATCH_GET_LIMIT = 100;
-const BATCH_WRITE_LIMIT = 25;
 const MAX_UNPROCESSED_RETRIES = 12;
 
 export class DynamoEventStore implements EventStore {
@@ -86,8 +87,9 @@ export class DynamoEventStore implements EventStore {
   }
 
   async update(key: EventKey, columns: Record<string, unknown>): Promise<ChangeRecord> {
-    const names: Record<string, string> = { '#ev': 'ev' };
-    const values: Record<string, unknown> = {};
+    const names: Record<string, string> = { '#ev': 'ev', '#rev': 'rev', '#written': 'written_at' };
+    const now = this.clock();
+    const values: Record<string, unknown> = { ':one': 1, ':now': now };
     const assignments = Object.entries(encodeValues(columns)).map(([column, encoded], index) => {
       names[`#c${index}`] = column;
       values[`:v${index}`] = encoded;
@@ -100,7 +102,7 @@ export class DynamoEventStore implements EventStore {
           TableName: this.tableName,
           Key: { pk },
           ConditionExpression: 'attribute_exists(pk)',
-          UpdateExpression: `SET ${assignments.join(', ')}`,
+          UpdateExpression: `SET ${assignments.join(', ')}, #written = :now ADD #rev :one`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_OLD',
@@ -108,8 +110,13 @@ export class DynamoEventStore implements EventStore {
       );
       const oldItem = result.Attributes ?? {};
       const oldEv = (oldItem.ev ?? {}) as Record<string, string>;
-      const newItem = { ...oldItem, ev: { ...oldEv, ...encodeValues(columns) } };
-      return changeRecord('MODIFY', newItem, oldItem, this.clock());
+      const newItem = {
+        ...oldItem,
+        ev: { ...oldEv, ...encodeValues(columns) },
+        rev: Number(oldItem.rev ?? 1) + 1,
+        written_at: now,
+      };
+      return changeRecord('MODIFY', newItem, oldItem, now);
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new NotFound(`event_id '${key.event_id}' does not exist in model '${key.model_id}'`);
@@ -127,6 +134,52 @@ export class DynamoEventStore implements EventStore {
       }),
     );
     return result.Item ? fromItem(result.Item) : undefined;
+  }
+
+  async readHour(projectId: string, modelId: string, hour: number): Promise<EventRevision[]> {
+    const keys: string[] = [];
+    for (let shard = 0; shard < EVENT_HOUR_SHARDS; shard++) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const result = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'by_hour',
+            KeyConditionExpression: 'hour_shard = :key',
+            ExpressionAttributeValues: { ':key': `${projectId}/${modelId}/${hour}/${shard}` },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of result.Items ?? []) keys.push(item.pk as string);
+        startKey = result.LastEvaluatedKey;
+      } while (startKey);
+    }
+    const found: EventRevision[] = [];
+    await Promise.all(
+      chunk(keys, BATCH_GET_LIMIT).map(async (group) => {
+        let request:
+          | Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }>
+          | undefined = {
+          [this.tableName]: { Keys: group.map((pk) => ({ pk })), ConsistentRead: true },
+        };
+        for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+          if (attempt > MAX_UNPROCESSED_RETRIES)
+            throw new Error('BatchGetItem kept returning unprocessed keys');
+          if (attempt > 0) await backoff(attempt);
+          const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
+          for (const item of result.Responses?.[this.tableName] ?? []) {
+            found.push({
+              event_id: item.event_id as string,
+              values: decodeValues(item.ev as Record<string, string>),
+              rev: Number(item.rev ?? 1),
+              written_at: Number(item.written_at ?? item.received_at),
+            });
+          }
+          request = result.UnprocessedKeys as typeof request;
+        }
+      }),
+    );
+    return found;
   }
 
   private async existingKeys(keys: string[]): Promise<Set<string>> {
@@ -160,31 +213,11 @@ export class DynamoEventStore implements EventStore {
   }
 
   /** Writes every item, retrying unprocessed ones: an acknowledged publish is never lost. */
-  private async writeAll(items: object[]): Promise<void> {
-    await Promise.all(
-      chunk(items, BATCH_WRITE_LIMIT).map(async (group) => {
-        let pending: unknown[] = group.map((Item) => ({ PutRequest: { Item } }));
-        for (let attempt = 0; pending.length > 0; attempt++) {
-          if (attempt > MAX_UNPROCESSED_RETRIES)
-            throw new Error('BatchWriteItem kept returning unprocessed items');
-          if (attempt > 0) await backoff(attempt);
-          const result = await this.client.send(
-            new BatchWriteCommand({ RequestItems: { [this.tableName]: pending as never } }),
-          );
-          pending = result.UnprocessedItems?.[this.tableName] ?? [];
-        }
-      }),
+  private writeAll(items: object[]): Promise<void> {
+    return batchWriteAll(
+      this.client,
+      this.tableName,
+      items.map((Item) => ({ PutRequest: { Item } })),
     );
   }
-}
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
-}
-
-function backoff(attempt: number): Promise<void> {
-  const delay = Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2);
-  return new Promise((resolve) => setTimeout(resolve, delay));
 }

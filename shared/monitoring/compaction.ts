@@ -1,0 +1,143 @@
+// Folds a model's pending deltas into its hour profiles. Exactly once in effect: a delta is keyed by event
+// revision (a redelivered change rewrites the same delta); a step's delta keys are journaled before it touches
+// any profile, and each profile write records the step's deltas, so a step cut short is finished with exactly
+// the same deltas and never applies one twice.
+import { createHash } from 'node:crypto';
+import { absorbEvent, emptyProfile } from '../metrics/profile.js';
+import type { MonitorSpec } from '../metrics/spec.js';
+import { DELTA_SHARDS } from '../storage/dynamo/profiles.js';
+import type { HourItem, ModelRef, ModelState, ProfileStore, StoredDelta } from '../storage/profiles.js';
+
+/** Deltas per step: keeps the step's record of covered deltas small within one profile item. */
+export const COMPACTION_STEP = 500;
+const MAX_WRITE_ATTEMPTS = 5;
+
+export interface CompactionTarget {
+  version: number;
+  spec: MonitorSpec;
+  /** Whether this version's profile of `hour` takes deltas now (a rebuild reads hours it has not reached). */
+  takes(hour: number): boolean;
+}
+
+/** A short, stable digest of a delta key, for the per-item record of covered deltas. */
+export function deltaDigest(key: string): string {
+  return createHash('sha256').update(key).digest('base64url').slice(0, 16);
+}
+
+/** Folds every pending delta of the model; returns how many were folded. */
+export async function compactModel(
+  store: ProfileStore,
+  model: ModelRef,
+  targets: CompactionTarget[],
+): Promise<number> {
+  let folded = 0;
+  // A step cut short is finished first, before any other step can overwrite the records of what it covered.
+  for (let shard = 0; shard < DELTA_SHARDS; shard++) {
+    const unfinished = await store.getJournal(model, shard);
+    if (unfinished)
+      await runStep(store, model, shard, targets, await store.getDeltas(model, shard, unfinished), false);
+  }
+  for (let shard = 0; shard < DELTA_SHARDS; shard++) {
+    for (;;) {
+      const deltas = await store.queryDeltas(model, shard, COMPACTION_STEP);
+      if (deltas.length === 0) break;
+      await runStep(store, model, shard, targets, deltas, true);
+      folded += deltas.length;
+      if (deltas.length < COMPACTION_STEP) break;
+    }
+  }
+  return folded;
+}
+
+async function runStep(
+  store: ProfileStore,
+  model: ModelRef,
+  shard: number,
+  targets: CompactionTarget[],
+  deltas: StoredDelta[],
+  journal: boolean,
+): Promise<void> {
+  if (journal)
+    await store.putJournal(
+      model,
+      shard,
+      deltas.map((delta) => delta.key),
+    );
+  await applyStep(store, model, targets, deltas);
+  await store.deleteDeltas(model, deltas);
+  await store.deleteJournal(model, shard);
+}
+
+async function applyStep(
+  store: ProfileStore,
+  model: ModelRef,
+  targets: CompactionTarget[],
+  deltas: StoredDelta[],
+): Promise<void> {
+  const byHour = new Map<number, StoredDelta[]>();
+  for (const delta of deltas) byHour.set(delta.hour, [...(byHour.get(delta.hour) ?? []), delta]);
+  for (const [hour, hourDeltas] of byHour) {
+    // An event's revisions must land in order: each one subtracts what the previous one added.
+    hourDeltas.sort((a, b) =>
+      a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : a.new_rev - b.new_rev,
+    );
+    for (const target of targets) {
+      if (target.takes(hour)) await applyToHour(store, model, target, hour, hourDeltas);
+    }
+  }
+}
+
+async function applyToHour(
+  store: ProfileStore,
+  model: ModelRef,
+  target: CompactionTarget,
+  hour: number,
+  deltas: StoredDelta[],
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const stored = await store.getHour(model, target.version, hour);
+    const item: HourItem = stored
+      ? structuredClone(stored)
+      : { profile: emptyProfile(target.spec), rev: 0, applied: [] };
+    const covered = new Set(stored?.applied ?? []);
+    const digests: string[] = [];
+    for (const delta of deltas) {
+      const digest = deltaDigest(delta.key);
+      digests.push(digest);
+      if (covered.has(digest) || readByRebuild(item, delta)) continue;
+      if (delta.old_values) absorbEvent(item.profile, target.spec, delta.old_values, -1);
+      absorbEvent(item.profile, target.spec, delta.new_values, 1);
+    }
+    // Every delta of this step is recorded, skipped ones too: the step may be repeated before they are deleted.
+    const next: HourItem = { ...item, rev: item.rev + 1, applied: digests };
+    if (await store.putHour(model, target.version, hour, next, stored ? stored.rev : undefined)) return;
+    if (attempt >= MAX_WRITE_ATTEMPTS)
+      throw new Error(`profile of ${model.model_id} hour ${hour} kept changing under compaction`);
+  }
+}
+
+/**
+ * On an hour rebuilt from events: a change written before the rebuild's t0 was read by it, and so was any
+ * revision up to the one the rebuild saw for events written after t0.
+ */
+function readByRebuild(item: HourItem, delta: StoredDelta): boolean {
+  if (item.rebuild_t0 === undefined) return false;
+  if (delta.new_written_at <= item.rebuild_t0) return true;
+  const seenRevision = item.rebuild_seen?.[delta.event_id];
+  return seenRevision !== undefined && delta.new_rev <= seenRevision;
+}
+
+/** The versions a model's deltas go to: the active one, and the one being rebuilt for hours it has reached. */
+export function targetsOf(state: ModelState, specs: Map<number, MonitorSpec>): CompactionTarget[] {
+  const active = specs.get(state.active_version);
+  if (!active) throw new Error(`spec ${state.active_version} not loaded`);
+  const targets: CompactionTarget[] = [{ version: state.active_version, spec: active, takes: () => true }];
+  const job = state.rebuild;
+  if (job) {
+    const spec = specs.get(job.version);
+    if (!spec) throw new Error(`spec ${job.version} not loaded`);
+    const pending = new Set(job.hours.slice(job.next));
+    targets.push({ version: job.version, spec, takes: (hour) => !pending.has(hour) });
+  }
+  return targets;
+}

@@ -1,0 +1,105 @@
+// Brings one model's profiles up to date under its lease: folds pending deltas, starts a rebuild when its
+// drift bins changed, and advances the rebuild. One writer per model at a time, wherever it runs.
+import type { MonitorSpec } from '../metrics/spec.js';
+import type { EventStore } from '../storage/events.js';
+import type { ModelRef, ModelState, ProfileStore } from '../storage/profiles.js';
+import { compactModel, targetsOf } from './compaction.js';
+import { rebuildHour } from './rebuild.js';
+import { type SpecDeps, specFor } from './specs.js';
+
+export interface MaintainDeps extends SpecDeps {
+  events: EventStore;
+  profiles: ProfileStore;
+  clock: () => number;
+}
+
+export interface MaintainResult {
+  /** False when another process holds the model's lease. */
+  ran: boolean;
+  folded: number;
+  rebuiltHours: number;
+  /** True while a rebuild still has hours to go. */
+  rebuilding: boolean;
+}
+
+const LEASE_MS = 60_000;
+
+export async function maintainModel(
+  deps: MaintainDeps,
+  model: ModelRef,
+  owner: string,
+  options: { rebuildHourBudget: number } = { rebuildHourBudget: Number.POSITIVE_INFINITY },
+): Promise<MaintainResult> {
+  const result: MaintainResult = { ran: false, folded: 0, rebuiltHours: 0, rebuilding: false };
+  if (!(await deps.profiles.acquireLease(model, owner, LEASE_MS, deps.clock()))) return result;
+  result.ran = true;
+  try {
+    const record = await deps.registry.getModel(model.project_id, model.model_id);
+    if (!record) return result;
+    let state = await loadState(deps.profiles, model, record.monitoring.version);
+    const specs = await loadSpecs(deps, model, state);
+    result.folded = await compactModel(deps.profiles, model, targetsOf(state, specs));
+
+    const newest = Math.max(state.active_version, state.rebuild?.version ?? 0);
+    if (record.monitoring.version > newest) {
+      // Read hours only after compaction, so every folded change is in the list.
+      const hours = (await deps.profiles.listHours(model, state.active_version)).sort((a, b) => a - b);
+      const version = record.monitoring.version;
+      state = await saveState(deps.profiles, model, state, {
+        active_version: hours.length === 0 ? version : state.active_version,
+        rebuild: hours.length === 0 ? null : { version, hours, next: 0, started_at: deps.clock() },
+      });
+      specs.set(version, await specFor(deps, model, version, record));
+    }
+
+    while (state.rebuild && result.rebuiltHours < options.rebuildHourBudget) {
+      const job = state.rebuild;
+      const hour = job.hours[job.next] as number;
+      await rebuildHour(deps, model, job.version, specs.get(job.version) as MonitorSpec, hour);
+      await deps.profiles.acquireLease(model, owner, LEASE_MS, deps.clock());
+      result.rebuiltHours++;
+      const done = job.next + 1 >= job.hours.length;
+      state = await saveState(deps.profiles, model, state, {
+        active_version: done ? job.version : state.active_version,
+        rebuild: done ? null : { ...job, next: job.next + 1 },
+      });
+    }
+    result.rebuilding = state.rebuild !== null;
+    return result;
+  } finally {
+    await deps.profiles.releaseLease(model, owner);
+  }
+}
+
+async function loadState(store: ProfileStore, model: ModelRef, configVersion: number): Promise<ModelState> {
+  const stored = await store.getState(model);
+  if (stored) return stored;
+  // A model's first profiles use whatever config it has when its first change is folded.
+  const initial: ModelState = { active_version: configVersion, rebuild: null, rev: 1 };
+  if (!(await store.putState(model, initial, undefined)))
+    throw new Error(`state of ${model.model_id} appeared concurrently`);
+  return initial;
+}
+
+async function loadSpecs(
+  deps: MaintainDeps,
+  model: ModelRef,
+  state: ModelState,
+): Promise<Map<number, MonitorSpec>> {
+  const specs = new Map<number, MonitorSpec>();
+  specs.set(state.active_version, await specFor(deps, model, state.active_version));
+  if (state.rebuild) specs.set(state.rebuild.version, await specFor(deps, model, state.rebuild.version));
+  return specs;
+}
+
+async function saveState(
+  store: ProfileStore,
+  model: ModelRef,
+  current: ModelState,
+  next: Omit<ModelState, 'rev'>,
+): Promise<ModelState> {
+  const state = { ...next, rev: current.rev + 1 };
+  if (!(await store.putState(model, state, current.rev)))
+    throw new Error(`state of ${model.model_id} changed under its lease`);
+  return state;
+}
