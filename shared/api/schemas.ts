@@ -96,7 +96,7 @@ export const modelBody = z
     decisions: columnList('Decision'),
     metadata: columnList('Metadata'),
     binary_classification_threshold: z.number().min(0).max(1).optional(),
-    target_class_order: z.array(scalar).min(2).max(1000).optional(),
+    target_class_order: z.array(scalar).max(1000).optional(),
     retention_days: z.number().int().min(1).max(3650).optional(),
   })
   .openapi('ModelRegistration');
@@ -187,20 +187,14 @@ export const metricsQuery = z.object({
   metric: z.string().min(1).openapi({ example: 'jsd' }),
   column: z.string().optional().openapi({ example: 'CreditScore' }),
   bin_size: z.enum(['hour', 'day', 'week', 'month']).optional().default('hour'),
-  start: z
-    .string()
-    .optional()
-    .openapi({
-      description: 'Epoch ms or ISO-8601; default: 7 days before end',
-      example: '2026-11-01T00:00:00Z',
-    }),
-  end: z
-    .string()
-    .optional()
-    .openapi({
-      description: 'Epoch ms or ISO-8601 (exclusive); default: now',
-      example: '2026-11-08T00:00:00Z',
-    }),
+  start: z.string().optional().openapi({
+    description: 'Epoch ms or ISO-8601; default: 7 days before end',
+    example: '2026-11-01T00:00:00Z',
+  }),
+  end: z.string().optional().openapi({
+    description: 'Epoch ms or ISO-8601 (exclusive); default: now',
+    example: '2026-11-08T00:00:00Z',
+  }),
 });
 
 export const seriesSchema = z

@@ -39,7 +39,7 @@ export async function uploadDataset(
     );
   }
   const keys = baselineKeys(projectId, datasetId);
-  const profiler = new BaselineProfiler(maxCardinality);
+  const profiler = new BaselineProfiler(maxCardinality, source.format === 'csv');
   // Store the raw bytes first, then parse them back from the store: the same single path as the upload
   // flow, and the raw baseline is kept for re-profiling.
   const rawKey = source.rawAlreadyAt ?? keys.raw_key;

@@ -75,6 +75,8 @@ function checkTask(
   column: (name: string) => ColumnProfile,
 ): ModelInfo['target_class_order'] {
   const { task, outputs, targets } = request;
+  // An empty class order means "not given": the task's default applies.
+  const givenOrder = request.target_class_order?.length ? request.target_class_order : undefined;
   if (task !== 'not_set' && targets.length > 1)
     throw new InvalidInput('targets: a model has at most one target column');
   for (const [index, name] of outputs.entries()) {
@@ -92,13 +94,13 @@ function checkTask(
       const threshold = request.binary_classification_threshold ?? 0.5;
       if (threshold < 0 || threshold > 1)
         throw new InvalidInput('binary_classification_threshold must be between 0 and 1');
-      const order = request.target_class_order ?? defaultBinaryOrder(target);
+      const order = givenOrder ?? defaultBinaryOrder(target);
       if (order.length !== 2)
         throw new InvalidInput('target_class_order: a binary model needs exactly [negative, positive]');
       return order;
     }
     case 'multiclass_classification': {
-      const order = request.target_class_order ?? target?.categories ?? undefined;
+      const order = givenOrder ?? target?.categories ?? undefined;
       if (!order || order.length < 2) {
         throw new InvalidInput(
           'target_class_order: a multiclass model needs its classes (at least two), in output order',
@@ -118,7 +120,7 @@ function checkTask(
         throw new InvalidInput(`targets[0]: column '${target.name}' must be numeric for regression`);
       return [];
     case 'not_set':
-      return request.target_class_order ?? [];
+      return givenOrder ?? [];
   }
 }
 

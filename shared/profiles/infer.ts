@@ -52,6 +52,8 @@ class ColumnObserver {
   constructor(
     readonly name: string,
     private readonly maxCardinality: number,
+    /** CSV cells are all text: there, '3' is a number and 'true' a boolean; in JSON they are strings. */
+    private readonly textCells: boolean,
   ) {}
 
   absorb(value: unknown): void {
@@ -60,8 +62,9 @@ class ColumnObserver {
       return;
     }
     this.nonNull++;
+    const cell = this.textCells && typeof value === 'string' ? value : undefined;
     const asNumber =
-      typeof value === 'number' ? value : typeof value === 'string' ? numberFromText(value) : undefined;
+      typeof value === 'number' ? value : cell !== undefined ? numberFromText(cell) : undefined;
     if (this.allNumeric) {
       if (asNumber === undefined || !Number.isFinite(asNumber)) this.allNumeric = false;
       else {
@@ -70,7 +73,7 @@ class ColumnObserver {
       }
     }
     const asBoolean =
-      typeof value === 'boolean' ? value : typeof value === 'string' ? booleanFromText(value) : undefined;
+      typeof value === 'boolean' ? value : cell !== undefined ? booleanFromText(cell) : undefined;
     if (this.allBoolean) {
       if (asBoolean === undefined) this.allBoolean = false;
       else this.booleanCounts[asBoolean ? 1 : 0]++;
@@ -102,12 +105,15 @@ export class BaselineProfiler {
   private readonly columns = new Map<string, ColumnObserver>();
   private rows = 0;
 
-  constructor(private readonly maxCardinality = DEFAULT_MAX_INFERRED_CARDINALITY) {}
+  constructor(
+    private readonly maxCardinality = DEFAULT_MAX_INFERRED_CARDINALITY,
+    private readonly textCells = false,
+  ) {}
 
   absorb(values: Record<string, unknown>): void {
     for (const name of Object.keys(values)) {
       if (!this.columns.has(name)) {
-        const observer = new ColumnObserver(name, this.maxCardinality);
+        const observer = new ColumnObserver(name, this.maxCardinality, this.textCells);
         // A column first seen late was missing (null) in every earlier row.
         observer.nulls = this.rows;
         this.columns.set(name, observer);
