@@ -44,7 +44,7 @@ function baselineRows(fixture: FixtureCase, filler: string | null): Array<Record
 }
 
 /** Registers the fixture's model over HTTP; models without inputs get a constant one (it changes no metric). */
-async function register(fixture: FixtureCase, modelId: string): Promise<string | null> {
+async function register(fixture: FixtureCase, modelId: string, withBins = true): Promise<string | null> {
   const filler = fixture.model.inputs.length === 0 ? 'constant_input' : null;
   const rows = baselineRows(fixture, filler);
   const dataset = await admin.put(
@@ -69,18 +69,20 @@ async function register(fixture: FixtureCase, modelId: string): Promise<string |
     inputs: filler ? [filler] : info.inputs,
   });
   expect(model.status, model.text).toBe(201);
-  if (fixture.config?.bins) {
-    const bins = Object.fromEntries(
-      Object.entries(fixture.config.bins).map(([column, { edges }]) => [
-        column,
-        { edges: [...new Set(edges)].sort((a, b) => a - b) },
-      ]),
-    );
-    expect((await admin.put(`/v1/projects/fixtures/models/${modelId}/monitoring`, { bins })).status).toBe(
-      200,
-    );
-  }
+  if (withBins) await setBins(fixture, modelId);
   return filler;
+}
+
+async function setBins(fixture: FixtureCase, modelId: string): Promise<void> {
+  if (!fixture.config?.bins) return;
+  const bins = Object.fromEntries(
+    Object.entries(fixture.config.bins).map(([column, { edges }]) => [
+      column,
+      { edges: [...new Set(edges)].sort((a, b) => a - b) },
+    ]),
+  );
+  const answer = await admin.put(`/v1/projects/fixtures/models/${modelId}/monitoring`, { bins });
+  expect(answer.status).toBe(200);
 }
 
 /** Publishes the events spread over three hours of one day, so a day answer is a merge of hour profiles. */
@@ -151,6 +153,22 @@ describe('metrics through HTTP match the numpy/scipy fixtures', () => {
       }
       expect((await admin.post('/v1/monitor/run')).status).toBe(200);
       await expectMetrics(fixture, modelId);
+    },
+  );
+});
+
+describe('new drift bins', () => {
+  it.each(cases.filter((c) => c.fixture.config?.bins).map((c) => [c.fixture.name, c] as const))(
+    'rebuild the profiles of events already folded: %s',
+    async (_name, { fixture, modelId }) => {
+      const id = `${modelId}-later`;
+      const filler = await register(fixture, id, false);
+      await publish(fixture, id, filler);
+      await admin.post('/v1/monitor/run');
+      await setBins(fixture, id);
+      const run = await admin.post('/v1/monitor/run');
+      expect(run.body.hours_rebuilt).toBe(3);
+      await expectMetrics(fixture, id);
     },
   );
 });
