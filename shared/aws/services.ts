@@ -18,11 +18,16 @@ export function requiredEnv(name: string): string {
   return value;
 }
 
-/** Reads the admin token from Secrets Manager once, keeping only its hash. */
-function adminHashFromSecret(secretArn: string): () => Promise<string> {
+/**
+ * Reads the admin token from Secrets Manager on first use, keeping only its hash. Lazy, so functions that never
+ * authenticate (stream fold, scheduled monitor) need neither the secret's name nor access to it.
+ */
+function adminHashFromSecret(): () => Promise<string> {
   let hash: Promise<string> | undefined;
-  const client = new SecretsManagerClient({});
+  let client: SecretsManagerClient | undefined;
   return () => {
+    client ??= new SecretsManagerClient({});
+    const secretArn = requiredEnv(ENV.adminSecretArn);
     hash ??= client.send(new GetSecretValueCommand({ SecretId: secretArn })).then((secret) => {
       if (!secret.SecretString) throw new Error('the admin token secret has no string value');
       return sha256Hex(secret.SecretString.trim());
@@ -47,7 +52,7 @@ export function awsServices(): Services {
     blobs,
     profiles,
     feed: new StreamChangeFeed(),
-    auth: new Authenticator(registry, adminHashFromSecret(requiredEnv(ENV.adminSecretArn))),
+    auth: new Authenticator(registry, adminHashFromSecret()),
     clock: Date.now,
     // The stream Lambda has already turned changes into deltas: the run folds them and finishes rebuilds.
     runMonitor: () => runMonitor({ registry, events, blobs, profiles, clock: Date.now }),

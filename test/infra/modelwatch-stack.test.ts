@@ -1,0 +1,98 @@
+// ModelwatchStack: how the constructs are wired together, and what each stage keeps on deletion.
+import { Duration } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ModelwatchStack } from '../../infra/modelwatch-stack.js';
+import { ENV } from '../../shared/storage/tables.js';
+import { testApp } from './support.js';
+
+const app = testApp();
+const dev = new ModelwatchStack(app, 'Modelwatch-dev', {
+  stage: 'dev',
+  scheduleRate: Duration.minutes(2),
+  dashboardAssetsPath: '/nonexistent/web/dist',
+});
+const prod = new ModelwatchStack(app, 'Modelwatch-prod', {
+  stage: 'prod',
+  dashboardAssetsPath: '/nonexistent/web/dist',
+});
+const devTemplate = Template.fromStack(dev);
+const prodTemplate = Template.fromStack(prod);
+
+function environmentOf(template: Template, idPrefix: string): string[] {
+  const functions = template.findResources('AWS::Lambda::Function');
+  const [, fn] = Object.entries(functions).find(([id]) => id.startsWith(idPrefix)) ?? [];
+  return Object.keys(fn?.Properties.Environment.Variables ?? {}).sort();
+}
+
+describe('ModelwatchStack', () => {
+  it('outputs the API URL, dashboard URL, admin secret ARN and alerts topic ARN', () => {
+    expect(Object.keys(devTemplate.toJSON().Outputs).sort()).toEqual([
+      'AdminSecretArn',
+      'AlertsTopicArn',
+      'ApiUrl',
+      'DashboardUrl',
+    ]);
+  });
+
+  it('gives the API the registry, events and profiles tables, baselines, admin secret and dashboard URL', () => {
+    expect(environmentOf(devTemplate, 'ApiFunction')).toEqual(
+      expect.arrayContaining([
+        ENV.registryTable,
+        ENV.eventsTable,
+        ENV.profilesTable,
+        ENV.baselineBucket,
+        ENV.adminSecretArn,
+        ENV.dashboardUrl,
+      ]),
+    );
+  });
+
+  it('gives the fold the profiles and registry tables and the baselines, but not the alerts topic', () => {
+    const environment = environmentOf(devTemplate, 'FoldFunction');
+    expect(environment).toEqual(
+      expect.arrayContaining([ENV.profilesTable, ENV.registryTable, ENV.baselineBucket]),
+    );
+    expect(environment).not.toContain(ENV.alertsTopicArn);
+  });
+
+  it('gives the monitor everything it reads and the alerts topic it publishes to', () => {
+    expect(environmentOf(devTemplate, 'MonitorFunction')).toEqual(
+      expect.arrayContaining([
+        ENV.profilesTable,
+        ENV.registryTable,
+        ENV.eventsTable,
+        ENV.baselineBucket,
+        ENV.alertsTopicArn,
+        ENV.dashboardUrl,
+      ]),
+    );
+  });
+
+  it('runs the monitor at the rate given', () => {
+    devTemplate.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(2 minutes)' });
+  });
+
+  it('feeds the events stream to the fold', () => {
+    devTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+  });
+
+  it('deletes tables, buckets and the key with a dev stack', () => {
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::KMS::Key']) {
+      const policies = Object.values(devTemplate.findResources(type)).map(
+        (resource) => resource.DeletionPolicy,
+      );
+      expect(new Set(policies), type).toEqual(new Set(['Delete']));
+    }
+  });
+
+  it('retains tables, buckets, the key and logs when a prod stack is deleted', () => {
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::S3::Bucket', 'AWS::KMS::Key', 'AWS::Logs::LogGroup']) {
+      const policies = Object.values(prodTemplate.findResources(type)).map(
+        (resource) => resource.DeletionPolicy,
+      );
+      expect(new Set(policies), type).toEqual(new Set(['Retain']));
+    }
+    prodTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+});
