@@ -94,6 +94,8 @@ export class ModelwatchStack extends Stack {
       .useProfilesTable(this.tables.profiles, 'readwrite')
       .useBaselineBucket(baselines.bucket, 'readwrite')
       .useAdminSecret(this.adminToken.secret)
+      // POST /v1/monitor/run evaluates alert rules and sends their notifications, as the schedule does.
+      .useAlertsTopic(this.alerts.topic)
       .useDashboardUrl(this.dashboard.url);
     this.api = new HttpApi(this, 'HttpApi', {
       handler: apiFunction.function,

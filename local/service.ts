@@ -7,11 +7,13 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ServerType, serve } from '@hono/node-server';
+import { OutboxChannel } from '../shared/alerts/channels.js';
 import { createApp } from '../shared/api/app.js';
 import type { Services } from '../shared/api/services.js';
 import { Authenticator, newAdminToken, sha256Hex } from '../shared/auth/tokens.js';
 import { FileChangeFeed } from '../shared/feed/file-feed.js';
-import { type RunSummary, runMonitor } from '../shared/monitoring/run.js';
+import { emptySummary, type RunSummary, runMonitor } from '../shared/monitoring/run.js';
+import { DynamoAlertStore } from '../shared/storage/dynamo/alerts.js';
 import type { TableNames } from '../shared/storage/dynamo/client.js';
 import { ensureTables } from '../shared/storage/dynamo/create-tables.js';
 import { DynamoEventStore } from '../shared/storage/dynamo/events.js';
@@ -19,6 +21,7 @@ import { DynamoProfileStore } from '../shared/storage/dynamo/profiles.js';
 import { DynamoRegistryStore } from '../shared/storage/dynamo/registry.js';
 import { FsBlobStore } from '../shared/storage/fs/blobs.js';
 import { startDynalite } from './dynalite.js';
+import { localNotificationsRoute } from './notifications-route.js';
 import { localUploadRoute } from './upload-route.js';
 
 export interface LocalOptions {
@@ -32,10 +35,6 @@ export interface LocalOptions {
 }
 
 const DEFAULT_MONITOR_INTERVAL_MS = 10_000;
-
-function emptySummary(): RunSummary {
-  return { changes_read: 0, deltas_folded: 0, models_updated: 0, hours_rebuilt: 0, models_busy: 0 };
-}
 
 export interface LocalService {
   url: string;
@@ -76,6 +75,8 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
   const adminHash = sha256Hex(admin.token);
   const events = new DynamoEventStore(client, LOCAL_TABLES.events);
   const profiles = new DynamoProfileStore(client, LOCAL_TABLES.profiles);
+  const alerts = new DynamoAlertStore(client, LOCAL_TABLES.profiles);
+  const outbox = new OutboxChannel(join(dataDir, 'notifications', 'outbox.ndjson'));
   // One run at a time in this process: the explicit route and the background loop share it.
   let running: Promise<RunSummary> = Promise.resolve(emptySummary());
   const services: Services = {
@@ -84,12 +85,25 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     blobs,
     feed,
     profiles,
+    alerts,
     auth: new Authenticator(registry, async () => adminHash),
     clock: Date.now,
     runMonitor: () => {
       running = running
         .catch(() => emptySummary())
-        .then(() => runMonitor({ registry, blobs, events, profiles, clock: Date.now }, feed));
+        .then(() =>
+          runMonitor(
+            {
+              registry,
+              blobs,
+              events,
+              profiles,
+              clock: Date.now,
+              alerts: { alerts, profiles, channel: outbox, clock: Date.now, dashboardUrl: baseUrl },
+            },
+            feed,
+          ),
+        );
       return running;
     },
   };
@@ -103,7 +117,10 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
         }, interval)
       : undefined;
   timer?.unref();
-  const app = createApp(services, (router) => localUploadRoute(router, blobs));
+  const app = createApp(services, (router) => {
+    localUploadRoute(router, blobs);
+    localNotificationsRoute(router, services, outbox);
+  });
   const server = await listen(app.fetch, options.port, options.host);
   const { port } = server.address() as AddressInfo;
   baseUrl = `http://${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`;

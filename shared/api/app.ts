@@ -6,6 +6,7 @@ import { projectIdSchema } from '../ids.js';
 import { errorBody, handleError } from './errors.js';
 import { renderApiReference } from './reference-page.js';
 import { newRouter, type Router } from './router.js';
+import { alertRoutes } from './routes/alerts.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { eventRoutes } from './routes/events.js';
 import { metricRoutes } from './routes/metrics.js';
@@ -54,6 +55,7 @@ export function createApp(services: Services, extend?: (app: Router) => void) {
   app.route('/', modelRoutes());
   app.route('/', eventRoutes());
   app.route('/', metricRoutes());
+  app.route('/', alertRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   const documentConfig = {

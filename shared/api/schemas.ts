@@ -213,5 +213,141 @@ export const runSummarySchema = z
     models_updated: z.number().int(),
     hours_rebuilt: z.number().int(),
     models_busy: z.number().int(),
+    alert_bins_evaluated: z.number().int(),
+    alert_records_written: z.number().int(),
+    notifications_sent: z.number().int(),
   })
   .openapi('MonitorRun');
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const finite = (field: string) => z.number().refine(Number.isFinite, `${field} must be a finite number`);
+
+export const notificationsSchema = z
+  .object({
+    emails: z.array(z.string().regex(EMAIL, 'emails: not an email address')).max(50).default([]),
+    sms: z
+      .array(z.string().regex(E164, 'sms: phone numbers are E.164, like +14155550123'))
+      .max(20)
+      .default([]),
+    webhooks: z
+      .array(z.url({ protocol: /^https?$/, error: 'webhooks: an http(s) URL is needed' }))
+      .max(20)
+      .default([]),
+  })
+  .openapi('Notifications');
+
+export const ruleBody = z
+  .object({
+    name: z.string().min(1).max(200),
+    metric: z.string().min(1).openapi({ example: 'jsd' }),
+    columns: z
+      .array(z.string().min(1))
+      .max(500)
+      .optional()
+      .openapi({ example: ['CreditScore'] }),
+    bin_size: z.enum(['hour', 'day', 'week']),
+    compare_to: z.enum(['raw_value', 'time_period']).default('raw_value'),
+    compare_bin_delta: z.number().int().min(1).max(1000).default(1),
+    condition: z.enum(['greater', 'lesser']),
+    warning_threshold: finite('warning_threshold').nullable().optional(),
+    critical_threshold: finite('critical_threshold'),
+    priority: z.enum(['low', 'medium', 'high']).default('medium'),
+    notifications: notificationsSchema.optional(),
+    evaluation_delay: z
+      .number()
+      .min(0)
+      .max(168)
+      .default(0)
+      .openapi({ description: 'Hours to wait after a bin ends' }),
+    enabled: z.boolean().default(true),
+    muted: z.boolean().default(false),
+  })
+  .openapi('AlertRuleRequest');
+
+export const rulePatchBody = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    warning_threshold: finite('warning_threshold').nullable().optional(),
+    critical_threshold: finite('critical_threshold').optional(),
+    priority: z.enum(['low', 'medium', 'high']).optional(),
+    notifications: notificationsSchema.partial().optional(),
+    evaluation_delay: z.number().min(0).max(168).optional(),
+    enabled: z.boolean().optional(),
+    muted: z.boolean().optional(),
+  })
+  .openapi('AlertRulePatch');
+
+export const ruleSchema = z
+  .object({
+    rule_id: z.string(),
+    project_id: z.string(),
+    model_id: z.string(),
+    name: z.string(),
+    metric: z.string(),
+    columns: z.array(z.string()),
+    bin_size: z.enum(['hour', 'day', 'week']),
+    compare_to: z.enum(['raw_value', 'time_period']),
+    compare_bin_delta: z.number().int(),
+    condition: z.enum(['greater', 'lesser']),
+    warning_threshold: z.number().nullable(),
+    critical_threshold: z.number(),
+    priority: z.enum(['low', 'medium', 'high']),
+    notifications: z.object({
+      emails: z.array(z.string()),
+      sms: z.array(z.string()),
+      webhooks: z.array(z.string()),
+    }),
+    evaluation_delay: z.number(),
+    enabled: z.boolean(),
+    muted: z.boolean(),
+    created_at: z.number().int(),
+    updated_at: z.number().int(),
+    webhook_secret: z
+      .string()
+      .optional()
+      .openapi({ description: 'Only in the answer that creates the rule' }),
+  })
+  .openapi('AlertRule');
+
+export const ruleParams = modelParams.extend({ rule_id: z.string().min(1).max(64) });
+
+export const alertRecordSchema = z
+  .object({
+    alert_id: z.string(),
+    rule_id: z.string(),
+    rule_name: z.string(),
+    priority: z.enum(['low', 'medium', 'high']),
+    severity: z.enum(['warning', 'critical']),
+    metric: z.string(),
+    column: z.string().nullable(),
+    bin_start: z.number().int(),
+    bin_size: z.enum(['hour', 'day', 'week']),
+    value: z.number(),
+    metric_value: z.number().nullable(),
+    baseline_value: z.number().nullable(),
+    threshold: z.number(),
+    message: z.string(),
+    resolved: z.boolean(),
+    revision: z.number().int(),
+    created_at: z.number().int(),
+    updated_at: z.number().int(),
+    notified_severity: z.enum(['warning', 'critical']).nullable(),
+    delivery_failures: z.array(
+      z.object({
+        channel: z.string(),
+        target: z.string(),
+        severity: z.string(),
+        error: z.string(),
+        at: z.number(),
+      }),
+    ),
+  })
+  .openapi('AlertRecord');
+
+export const alertsQuery = z.object({
+  start: z.string().optional().openapi({ description: 'Epoch ms or ISO-8601: bin_start at or after' }),
+  end: z.string().optional().openapi({ description: 'Epoch ms or ISO-8601: bin_start before' }),
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  next_token: z.string().optional(),
+});

@@ -2,6 +2,7 @@
 import type { Authenticator } from '../auth/tokens.js';
 import type { ChangeFeed } from '../feed/change-feed.js';
 import type { RunSummary } from '../monitoring/run.js';
+import type { AlertStore } from '../storage/alerts.js';
 import type { BlobStore } from '../storage/blobs.js';
 import type { EventStore } from '../storage/events.js';
 import type { ProfileStore } from '../storage/profiles.js';
@@ -13,6 +14,7 @@ export interface Services {
   blobs: BlobStore;
   feed: ChangeFeed;
   profiles: ProfileStore;
+  alerts: AlertStore;
   auth: Authenticator;
   clock: () => number;
   /** Processes everything pending now: what POST /v1/monitor/run does. */

@@ -1,10 +1,13 @@
 // Services for the Lambda runtime, built once per container from the environment the CDK stack sets.
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SnsChannel } from '../alerts/channels.js';
 import type { Services } from '../api/services.js';
 import { Authenticator, sha256Hex } from '../auth/tokens.js';
 import { StreamChangeFeed } from '../feed/change-feed.js';
 import { runMonitor } from '../monitoring/run.js';
+import { DynamoAlertStore } from '../storage/dynamo/alerts.js';
 import { createDocumentClient } from '../storage/dynamo/client.js';
 import { DynamoEventStore } from '../storage/dynamo/events.js';
 import { DynamoProfileStore } from '../storage/dynamo/profiles.js';
@@ -44,17 +47,33 @@ export function awsServices(): Services {
   const documents = createDocumentClient();
   const registry = new DynamoRegistryStore(documents, requiredEnv(ENV.registryTable));
   const events = new DynamoEventStore(documents, requiredEnv(ENV.eventsTable));
-  const blobs = new S3BlobStore(new S3Client({}), requiredEnv(ENV.baselineBucket));
+  // Checksums only when required: a presigned PUT must not carry the checksum of an empty body.
+  const blobs = new S3BlobStore(
+    new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }),
+    requiredEnv(ENV.baselineBucket),
+  );
   const profiles = new DynamoProfileStore(documents, requiredEnv(ENV.profilesTable));
+  const alerts = new DynamoAlertStore(documents, requiredEnv(ENV.profilesTable));
+  // The topic is read when a message is sent: only functions that notify are given it.
+  const channel = new SnsChannel(new SNSClient({}), () => requiredEnv(ENV.alertsTopicArn));
   return {
     registry,
     events,
     blobs,
     profiles,
+    alerts,
     feed: new StreamChangeFeed(),
     auth: new Authenticator(registry, adminHashFromSecret()),
     clock: Date.now,
     // The stream Lambda has already turned changes into deltas: the run folds them and finishes rebuilds.
-    runMonitor: () => runMonitor({ registry, events, blobs, profiles, clock: Date.now }),
+    runMonitor: () =>
+      runMonitor({
+        registry,
+        events,
+        blobs,
+        profiles,
+        clock: Date.now,
+        alerts: { alerts, profiles, channel, clock: Date.now, dashboardUrl: process.env[ENV.dashboardUrl] },
+      }),
   };
 }

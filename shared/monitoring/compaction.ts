@@ -24,29 +24,38 @@ export function deltaDigest(key: string): string {
   return createHash('sha256').update(key).digest('base64url').slice(0, 16);
 }
 
-/** Folds every pending delta of the model; returns how many were folded. */
+export interface CompactionResult {
+  folded: number;
+  /** Hours whose profile changed in the first (active) target: what alert rules must look at again. */
+  hours: Set<number>;
+}
+
+/** Folds every pending delta of the model. */
 export async function compactModel(
   store: ProfileStore,
   model: ModelRef,
   targets: CompactionTarget[],
-): Promise<number> {
-  let folded = 0;
+): Promise<CompactionResult> {
+  const result: CompactionResult = { folded: 0, hours: new Set() };
   // A step cut short is finished first, before any other step can overwrite the records of what it covered.
   for (let shard = 0; shard < DELTA_SHARDS; shard++) {
     const unfinished = await store.getJournal(model, shard);
-    if (unfinished)
-      await runStep(store, model, shard, targets, await store.getDeltas(model, shard, unfinished), false);
+    if (!unfinished) continue;
+    const deltas = await store.getDeltas(model, shard, unfinished);
+    await runStep(store, model, shard, targets, deltas, false);
+    for (const delta of deltas) result.hours.add(delta.hour);
   }
   for (let shard = 0; shard < DELTA_SHARDS; shard++) {
     for (;;) {
       const deltas = await store.queryDeltas(model, shard, COMPACTION_STEP);
       if (deltas.length === 0) break;
       await runStep(store, model, shard, targets, deltas, true);
-      folded += deltas.length;
+      result.folded += deltas.length;
+      for (const delta of deltas) result.hours.add(delta.hour);
       if (deltas.length < COMPACTION_STEP) break;
     }
   }
-  return folded;
+  return result;
 }
 
 async function runStep(

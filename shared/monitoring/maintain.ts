@@ -1,5 +1,6 @@
 // Brings one model's profiles up to date under its lease: folds pending deltas, starts a rebuild when its
 // drift bins changed, and advances the rebuild. One writer per model at a time, wherever it runs.
+import { type AlertDeps, type AlertSummary, evaluateModelAlerts } from '../alerts/engine.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import type { EventStore } from '../storage/events.js';
 import type { ModelRef, ModelState, ProfileStore } from '../storage/profiles.js';
@@ -20,6 +21,17 @@ export interface MaintainResult {
   rebuiltHours: number;
   /** True while a rebuild still has hours to go. */
   rebuilding: boolean;
+  /** Changed hours that alert rules still have to see once their bins complete. */
+  pendingHours: number;
+  alerts?: AlertSummary;
+}
+
+function union(hours: number[] | undefined, more: Iterable<number>): number[] {
+  return [...new Set([...(hours ?? []), ...more])].sort((a, b) => a - b);
+}
+
+function sameHours(a: number[], b: number[]): boolean {
+  return a.length === b.length && a.every((hour, i) => hour === b[i]);
 }
 
 const LEASE_MS = 60_000;
@@ -28,9 +40,15 @@ export async function maintainModel(
   deps: MaintainDeps,
   model: ModelRef,
   owner: string,
-  options: { rebuildHourBudget: number } = { rebuildHourBudget: Number.POSITIVE_INFINITY },
+  options: { rebuildHourBudget?: number; alerts?: AlertDeps } = {},
 ): Promise<MaintainResult> {
-  const result: MaintainResult = { ran: false, folded: 0, rebuiltHours: 0, rebuilding: false };
+  const result: MaintainResult = {
+    ran: false,
+    folded: 0,
+    rebuiltHours: 0,
+    rebuilding: false,
+    pendingHours: 0,
+  };
   if (!(await deps.profiles.acquireLease(model, owner, LEASE_MS, deps.clock()))) return result;
   result.ran = true;
   try {
@@ -38,7 +56,13 @@ export async function maintainModel(
     if (!record) return result;
     let state = await loadState(deps.profiles, model, record.monitoring.version);
     const specs = await loadSpecs(deps, model, state);
-    result.folded = await compactModel(deps.profiles, model, targetsOf(state, specs));
+    const compaction = await compactModel(deps.profiles, model, targetsOf(state, specs));
+    result.folded = compaction.folded;
+    if (compaction.hours.size > 0) {
+      state = await saveState(deps.profiles, model, state, {
+        pending_hours: union(state.pending_hours, compaction.hours),
+      });
+    }
 
     const newest = Math.max(state.active_version, state.rebuild?.version ?? 0);
     if (record.monitoring.version > newest) {
@@ -52,7 +76,7 @@ export async function maintainModel(
       specs.set(version, await specFor(deps, model, version, record));
     }
 
-    while (state.rebuild && result.rebuiltHours < options.rebuildHourBudget) {
+    while (state.rebuild && result.rebuiltHours < (options.rebuildHourBudget ?? Number.POSITIVE_INFINITY)) {
       const job = state.rebuild;
       const hour = job.hours[job.next] as number;
       await rebuildHour(deps, model, job.version, specs.get(job.version) as MonitorSpec, hour);
@@ -62,9 +86,27 @@ export async function maintainModel(
       state = await saveState(deps.profiles, model, state, {
         active_version: done ? job.version : state.active_version,
         rebuild: done ? null : { ...job, next: job.next + 1 },
+        // New bins change drift everywhere: rules look at every rebuilt hour again.
+        pending_hours: done ? union(state.pending_hours, job.hours) : state.pending_hours,
       });
     }
     result.rebuilding = state.rebuild !== null;
+
+    if (options.alerts) {
+      const spec = specs.get(state.active_version) ?? (await specFor(deps, model, state.active_version));
+      const alerts = await evaluateModelAlerts(
+        options.alerts,
+        model,
+        state.active_version,
+        spec,
+        state.pending_hours ?? [],
+      );
+      result.alerts = alerts;
+      if (!sameHours(alerts.pending_hours, state.pending_hours ?? [])) {
+        state = await saveState(deps.profiles, model, state, { pending_hours: alerts.pending_hours });
+      }
+    }
+    result.pendingHours = state.pending_hours?.length ?? 0;
     return result;
   } finally {
     await deps.profiles.releaseLease(model, owner);
@@ -96,9 +138,9 @@ async function saveState(
   store: ProfileStore,
   model: ModelRef,
   current: ModelState,
-  next: Omit<ModelState, 'rev'>,
+  changes: Partial<Omit<ModelState, 'rev'>>,
 ): Promise<ModelState> {
-  const state = { ...next, rev: current.rev + 1 };
+  const state = { ...current, ...changes, rev: current.rev + 1 };
   if (!(await store.putState(model, state, current.rev)))
     throw new Error(`state of ${model.model_id} changed under its lease`);
   return state;

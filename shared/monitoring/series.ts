@@ -4,6 +4,7 @@ import { InvalidInput } from '../errors.js';
 import type { MetricResult } from '../metrics/definition.js';
 import { emptyProfile, type HourProfile, mergeProfiles } from '../metrics/profile.js';
 import { computeMetric, MetricRequestError } from '../metrics/registry.js';
+import type { ModelRef, ProfileStore } from '../storage/profiles.js';
 import type { ModelRecord } from '../storage/registry.js';
 import { type BinSize, binStartOf, binStartsInRange } from '../time/bins.js';
 import { type SpecDeps, specFor } from './specs.js';
@@ -41,18 +42,34 @@ export async function metricSeries(deps: SpecDeps, record: ModelRecord, query: S
   // Validates metric, task and column before any profile is read.
   compute(query, empty, spec);
 
-  const merged = new Map<number, HourProfile>();
-  const first = starts[0];
-  if (first !== undefined) {
-    const hours = await deps.profiles.queryHours(model, version, first, query.end - 1);
-    for (const { hour, profile } of hours) {
-      const bin = binStartOf(query.bin_size, hour);
-      const sofar = merged.get(bin);
-      merged.set(bin, sofar ? mergeProfiles(sofar, profile) : profile);
-    }
-  }
+  const merged = await profilesByBin(
+    deps.profiles,
+    model,
+    version,
+    query.bin_size,
+    starts[0] ?? query.start,
+    query.end,
+  );
   const points = starts.map((start) => ({ start, ...compute(query, merged.get(start) ?? empty, spec) }));
   return { metric: query.metric, column: query.column ?? null, bin_size: query.bin_size, points };
+}
+
+/** Hour profiles of [from, to) merged into bins of the given size, keyed by bin start. */
+export async function profilesByBin(
+  store: ProfileStore,
+  model: ModelRef,
+  version: number,
+  size: BinSize,
+  from: number,
+  to: number,
+): Promise<Map<number, HourProfile>> {
+  const merged = new Map<number, HourProfile>();
+  for (const { hour, profile } of await store.queryHours(model, version, from, to - 1)) {
+    const bin = binStartOf(size, hour);
+    const sofar = merged.get(bin);
+    merged.set(bin, sofar ? mergeProfiles(sofar, profile) : profile);
+  }
+  return merged;
 }
 
 function compute(

@@ -52,6 +52,8 @@ export interface ModelState {
   /** The spec version whose profiles answer queries. */
   active_version: number;
   rebuild: RebuildJob | null;
+  /** Hours whose metrics changed and that alert rules have yet to see in a completed bin. */
+  pending_hours?: number[];
   /** Bumped on every write, for conditional updates. */
   rev: number;
 }

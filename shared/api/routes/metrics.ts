@@ -1,11 +1,10 @@
 // Metric routes: a metric as a time series, and the monitor run that brings every metric up to date.
 import { createRoute } from '@hono/zod-openapi';
 import { requireAdmin } from '../../auth/tokens.js';
-import { InvalidInput } from '../../errors.js';
-import { parseTimestamp } from '../../events/timestamps.js';
 import { requireModel } from '../../models/models.js';
 import { metricSeries } from '../../monitoring/series.js';
 import { DAY_MS } from '../../time/bins.js';
+import { queryTime } from '../query-time.js';
 import { errorResponses, json } from '../responses.js';
 import { newRouter } from '../router.js';
 import { metricsQuery, modelParams, runSummarySchema, seriesSchema } from '../schemas.js';
@@ -32,13 +31,6 @@ const run = createRoute({
     'Folds every change published so far into the metrics and finishes pending rebuilds, synchronously. In AWS the same work runs on a schedule.',
   responses: { 200: json(runSummarySchema, 'Done'), ...errorResponses },
 });
-
-function queryTime(value: string | undefined, field: string, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const parsed = parseTimestamp(value, /^\d+$/.test(value.trim()) ? 'epoch_ms' : 'iso8601');
-  if (typeof parsed === 'string') throw new InvalidInput(`${field} ${parsed}`);
-  return parsed;
-}
 
 export function metricRoutes() {
   return newRouter()
