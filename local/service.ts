@@ -2,6 +2,7 @@
 // serving the same Hono app the Lambda serves.
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -136,13 +137,34 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
       // Stop accepting, let in-flight requests finish (their writes are acknowledged only once durable),
       // then flush the feed and close the database.
       if (timer) clearInterval(timer);
-      closing ??= new Promise<void>((done) => server.close(() => done()))
+      closing ??= stopServing(server as Server)
         .then(() => running.catch(() => undefined))
         .then(() => feed.close())
         .then(() => dynamo.close());
       return closing;
     },
   };
+}
+
+/** Keep-alive clients could hold a closing server open indefinitely. */
+const DRAIN_LIMIT_MS = 10_000;
+
+/**
+ * Stops accepting connections and waits for in-flight requests. Connections kept alive are closed as soon as
+ * they fall idle (a client sending request after request would otherwise keep the server open), and any left
+ * after DRAIN_LIMIT_MS are cut.
+ */
+function stopServing(server: Server): Promise<void> {
+  return new Promise<void>((done) => {
+    const idle = setInterval(() => server.closeIdleConnections(), 50);
+    const limit = setTimeout(() => server.closeAllConnections(), DRAIN_LIMIT_MS);
+    server.close(() => {
+      clearInterval(idle);
+      clearTimeout(limit);
+      done();
+    });
+    server.closeIdleConnections();
+  });
 }
 
 function listen(

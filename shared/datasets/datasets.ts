@@ -55,6 +55,8 @@ export async function uploadDataset(
   if (profile.columns.length > MAX_COLUMNS)
     throw new InvalidInput(`the baseline has more than ${MAX_COLUMNS} columns`);
   await saveBaseline(deps.blobs, keys, { profile, sortedValues });
+  // Uploads expire after a few days; the baseline keeps its own copy of the raw file.
+  if (rawKey !== keys.raw_key) await deps.blobs.copy(rawKey, keys.raw_key);
   const record: DatasetRecord = {
     project_id: projectId,
     dataset_id: datasetId,
@@ -62,7 +64,7 @@ export async function uploadDataset(
     column_count: profile.columns.length,
     created_at: deps.clock(),
     ...keys,
-    raw_key: rawKey,
+    raw_key: keys.raw_key,
   };
   await deps.registry.createDataset(record);
   return { dataset_id: datasetId, row_count: profile.row_count, columns: profile.columns.map(columnInfoOf) };

@@ -50,12 +50,24 @@ export async function publishBatch(
   const answer: BatchAnswer = { accepted: 0, rejected: 0, errors: [] };
   const ignored = new Set<string>();
   let chunk: Prepared[] = [];
-  for await (const row of rows) {
-    chunk.push(prepareRow(model, row, options, ignored, deps.clock()));
-    if (chunk.length >= CHUNK_ROWS) {
-      await writeChunk(deps, model, chunk, answer);
-      chunk = [];
+  let read = 0;
+  try {
+    for await (const row of rows) {
+      read++;
+      chunk.push(prepareRow(model, row, options, ignored, deps.clock()));
+      if (chunk.length >= CHUNK_ROWS) {
+        await writeChunk(deps, model, chunk, answer);
+        chunk = [];
+      }
     }
+  } catch (error) {
+    // A body that breaks before its first row is a bad request; one that breaks later has had rows stored
+    // already, so the answer must say which: the rows before the break are handled, the rest is one error.
+    if (!(error instanceof DomainError) || read === 0) throw error;
+    await writeChunk(deps, model, chunk, answer);
+    chunk = [];
+    const message = `the body could not be read from data row ${read} on (${error.message}); the rows before it were handled`;
+    record(answer, { row: read, event_id: null, code: 'unreadable_body', message });
   }
   await writeChunk(deps, model, chunk, answer);
   answer.errors.sort((a, b) => a.row - b.row);

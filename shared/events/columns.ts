@@ -20,7 +20,7 @@ export function splitFields(
   const columns: Record<string, unknown> = {};
   const ignored: string[] = [];
   for (const [name, value] of Object.entries(fields)) {
-    if (!(name in model.column_types)) {
+    if (!Object.hasOwn(model.column_types, name)) {
       ignored.push(name);
       continue;
     }
@@ -39,7 +39,7 @@ export function splitFields(
 export function typeCsvCells(model: ModelRecord, values: Record<string, unknown>): Record<string, unknown> {
   const typed: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(values)) {
-    const type = model.column_types[name]?.data_type;
+    const type = Object.hasOwn(model.column_types, name) ? model.column_types[name]?.data_type : undefined;
     if (typeof value !== 'string' || !type) {
       typed[name] = value;
       continue;

@@ -1,4 +1,5 @@
 // Schema inference and the baseline profile, built in one streaming pass over a dataset's rows.
+import { InvalidInput } from '../errors.js';
 import type { ColumnProfile, DatasetProfile, DataType } from '../schema/types.js';
 import { deciles } from './quantile.js';
 
@@ -113,13 +114,18 @@ export class BaselineProfiler {
   absorb(values: Record<string, unknown>): void {
     for (const name of Object.keys(values)) {
       if (!this.columns.has(name)) {
+        // A key that JavaScript objects treat as their prototype cannot be a column anywhere downstream.
+        if (name === '__proto__')
+          throw new InvalidInput("column name '__proto__' is reserved; rename the column");
         const observer = new ColumnObserver(name, this.maxCardinality, this.textCells);
         // A column first seen late was missing (null) in every earlier row.
         observer.nulls = this.rows;
         this.columns.set(name, observer);
       }
     }
-    for (const observer of this.columns.values()) observer.absorb(values[observer.name]);
+    for (const observer of this.columns.values()) {
+      observer.absorb(Object.hasOwn(values, observer.name) ? values[observer.name] : undefined);
+    }
     this.rows++;
   }
 

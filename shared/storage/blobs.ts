@@ -14,6 +14,8 @@ export interface BlobStore {
   put(key: string, body: Buffer | string | Readable, contentType?: string): Promise<void>;
   /** A stream of the blob's bytes, or undefined when there is none. */
   read(key: string): Promise<Readable | undefined>;
+  /** Copies a blob within the store. */
+  copy(fromKey: string, toKey: string): Promise<void>;
   /** A URL a client can PUT the blob's bytes to, without a token, until it expires. */
   presignUpload(key: string, contentType: string, expiresInSeconds: number): Promise<PresignedUpload>;
 }

@@ -63,7 +63,7 @@ async function* csvRows(body: Readable): AsyncIterable<RowResult> {
     }
   } catch (error) {
     throw new InvalidInput(
-      `CSV body could not be read after data row ${row - 1}: ${(error as Error).message}`,
+      `CSV body could not be read ${row === 0 ? 'at its header or first row' : `after data row ${row - 1}`}: ${(error as Error).message}`,
     );
   }
 }

@@ -70,6 +70,16 @@ function behavesAsABlobStore(storeOf: () => BlobStore) {
     expect(sha256(stored ?? Buffer.alloc(0))).toBe(body.sha256);
   });
 
+  it('copies a blob to another key, leaving the original', async () => {
+    const store = storeOf();
+    await store.put('uploads/p/d/up_1', 'a,b\n1,2\n');
+
+    await store.copy('uploads/p/d/up_1', 'baselines/p/d/raw');
+
+    expect((await readBack(store, 'baselines/p/d/raw'))?.toString('utf8')).toBe('a,b\n1,2\n');
+    expect((await readBack(store, 'uploads/p/d/up_1'))?.toString('utf8')).toBe('a,b\n1,2\n');
+  });
+
   it('answers undefined when reading a key that was never stored', async () => {
     const store = storeOf();
 

@@ -106,7 +106,9 @@ export class DynamoAlertStore implements AlertStore {
 
   async listRecords(model: ModelRef, start: number, end: number, limit: number, nextToken?: string) {
     const startKey = decodeNextToken(nextToken);
-    if (startKey === null) throw new InvalidInput('next_token is not a token this route gave out');
+    if (startKey === null || (startKey && startKey.pk !== `ALERTS#${modelKey(model)}`)) {
+      throw new InvalidInput('next_token is not a token this route gave out');
+    }
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

@@ -24,9 +24,14 @@ export function decodeNextToken(token: string | undefined): Record<string, unkno
   if (token === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : null;
+    // Every key of every table is a string: anything else was not given out by a list route.
+    const isKey =
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      Object.keys(value).length > 0 &&
+      Object.values(value).every((part) => typeof part === 'string');
+    return isKey ? (value as Record<string, unknown>) : null;
   } catch {
     return null;
   }

@@ -14,7 +14,8 @@ export interface EventItem {
   received_at: number;
   expires_at: number;
   hour_shard: string;
-  ev: Record<string, string>;
+  /** A Map when written: lib-dynamodb would take a plain object with a `constructor` key for a class instance. */
+  ev: Map<string, string> | Record<string, string>;
   /** Revision: 1 at insert, +1 per update; orders an event's changes for the fold. */
   rev: number;
   /** When this revision was written, epoch ms: lets a metrics rebuild tell what it has already read. */
@@ -55,9 +56,12 @@ export function encodeValues(values: Record<string, unknown>): Record<string, st
   return encoded;
 }
 
-export function decodeValues(encoded: Record<string, string> | undefined): Record<string, unknown> {
+export function decodeValues(
+  encoded: Map<string, string> | Record<string, string> | undefined,
+): Record<string, unknown> {
   const values: Record<string, unknown> = {};
-  for (const [column, text] of Object.entries(encoded ?? {})) values[column] = JSON.parse(text);
+  const entries = encoded instanceof Map ? encoded.entries() : Object.entries(encoded ?? {});
+  for (const [column, text] of entries) values[column] = JSON.parse(text);
   return values;
 }
 
@@ -71,7 +75,7 @@ export function toItem(event: NewEvent): EventItem {
     received_at: event.received_at,
     expires_at: event.expires_at,
     hour_shard: hourShardKey(event.project_id, event.model_id, event.event_timestamp, event.event_id),
-    ev: encodeValues(event.event),
+    ev: new Map(Object.entries(encodeValues(event.event))),
     rev: 1,
     written_at: event.received_at,
   };

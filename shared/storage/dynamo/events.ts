@@ -112,7 +112,7 @@ export class DynamoEventStore implements EventStore {
       const oldEv = (oldItem.ev ?? {}) as Record<string, string>;
       const newItem = {
         ...oldItem,
-        ev: { ...oldEv, ...encodeValues(columns) },
+        ev: new Map([...Object.entries(oldEv), ...Object.entries(encodeValues(columns))]),
         rev: Number(oldItem.rev ?? 1) + 1,
         written_at: now,
       };

@@ -46,7 +46,9 @@ export class DynamoRegistryStore implements RegistryStore {
     nextToken?: string,
   ): Promise<{ items: ProjectRecord[]; nextToken?: string }> {
     const startKey = decodeNextToken(nextToken);
-    if (startKey === null) throw new InvalidInput('next_token is not a token this route gave out');
+    if (startKey === null || (startKey && startKey.pk !== PROJECTS)) {
+      throw new InvalidInput('next_token is not a token this route gave out');
+    }
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -56,7 +58,7 @@ export class DynamoRegistryStore implements RegistryStore {
         ExclusiveStartKey: startKey,
       }),
     );
-    const items = (result.Items ?? []).map(({ pk: _pk, sk: _sk, ...project }) => project as ProjectRecord);
+    const items = (result.Items ?? []).map((item) => documentOf<ProjectRecord>(item));
     return { items, nextToken: encodeNextToken(result.LastEvaluatedKey) };
   }
 
@@ -89,7 +91,7 @@ export class DynamoRegistryStore implements RegistryStore {
         Key: { pk: projectKey(projectId), sk: `MODEL#${modelId}` },
         UpdateExpression: 'SET monitoring = :config',
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':config': config },
+        ExpressionAttributeValues: { ':config': JSON.stringify(config) },
       }),
     );
   }
@@ -128,17 +130,16 @@ export class DynamoRegistryStore implements RegistryStore {
     const result = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
     );
-    if (!result.Item) return undefined;
-    const { pk: _pk, sk: _sk, ...rest } = result.Item;
-    return rest as T;
+    return result.Item ? documentOf<T>(result.Item) : undefined;
   }
 
   private async putNew(item: Record<string, unknown>, conflictMessage: string): Promise<void> {
+    const { pk, sk, ...document } = item;
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: item,
+          Item: { pk, sk, data: JSON.stringify(document) },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -147,4 +148,15 @@ export class DynamoRegistryStore implements RegistryStore {
       throw error;
     }
   }
+}
+
+/**
+ * Registry documents are stored as one JSON string: baseline minima, thresholds or class labels may be numbers
+ * DynamoDB cannot hold, and column names such as `constructor` must stay plain keys. A model's monitoring config
+ * is a separate attribute so it can be replaced on its own.
+ */
+function documentOf<T>(item: Record<string, unknown>): T {
+  const document = JSON.parse(item.data as string) as Record<string, unknown>;
+  if (typeof item.monitoring === 'string') document.monitoring = JSON.parse(item.monitoring);
+  return document as T;
 }

@@ -2,7 +2,7 @@
 // signed with HMAC-SHA256, standing in for S3's presigned PUT.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { copyFile, mkdir, rename, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -39,6 +39,12 @@ export class FsBlobStore implements BlobStore {
       return undefined;
     }
     return createReadStream(path);
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    const target = this.pathOf(toKey);
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(this.pathOf(fromKey), target);
   }
 
   async presignUpload(key: string, contentType: string, expiresInSeconds: number): Promise<PresignedUpload> {

@@ -1,6 +1,12 @@
 // Baselines in S3: streamed multipart uploads, and presigned PUT URLs for baselines too large for a request.
 import type { Readable } from 'node:stream';
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  CopyObjectCommand,
+  GetObjectCommand,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BlobStore, PresignedUpload } from '../blobs.js';
@@ -31,6 +37,17 @@ export class S3BlobStore implements BlobStore {
       if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
       throw error;
     }
+  }
+
+  async copy(fromKey: string, toKey: string): Promise<void> {
+    // Single-request copies go up to 5 GB; baselines stop at 100 MB.
+    await this.client.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: toKey,
+        CopySource: `${this.bucket}/${encodeURIComponent(fromKey)}`,
+      }),
+    );
   }
 
   async presignUpload(key: string, contentType: string, expiresInSeconds: number): Promise<PresignedUpload> {
