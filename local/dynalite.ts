@@ -1,6 +1,5 @@
-// Embedded DynamoDB for the local run: dynalite on a loopback port, persisted in the data dir.
-import type { AddressInfo } from 'node:net';
-import dynalite from 'dynalite';
+// Embedded DynamoDB for the local run: dynalite on a loopback port, on a worker thread, persisted in the data dir.
+import { Worker } from 'node:worker_threads';
 
 export interface EmbeddedDynamo {
   endpoint: string;
@@ -9,19 +8,21 @@ export interface EmbeddedDynamo {
 
 /** Starts dynalite; with `path` it keeps its data in LevelDB there, else in memory. */
 export async function startDynalite(path?: string): Promise<EmbeddedDynamo> {
-  const server = dynalite({
-    ...(path ? { path } : {}),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), { workerData: { path } });
+  const port = await new Promise<number>((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (message: { port?: number; error?: string }) =>
+      message.port ? resolve(message.port) : reject(new Error(`dynalite did not start: ${message.error}`)),
+    );
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      // Let LevelDB close its files before the thread ends.
+      const closed = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+      worker.postMessage('close');
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 15_000))]);
+      await worker.terminate();
+    },
   };
 }

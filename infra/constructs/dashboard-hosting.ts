@@ -1,6 +1,6 @@
 // Hosts the web dashboard: a private bucket behind CloudFront (origin access control), deployed from web/dist.
 import { existsSync } from 'node:fs';
-import { DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import {
   Distribution,
   HttpVersion,
@@ -129,7 +129,10 @@ function acknowledgeDeploymentHandler(scope: Construct, siteBucketArn: string): 
   const qualifier =
     (synthesizer instanceof DefaultStackSynthesizer ? synthesizer.bootstrapQualifier : undefined) ??
     DefaultStackSynthesizer.DEFAULT_QUALIFIER;
-  const assetsBucketObjects = `arn:<AWS::Partition>:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-<AWS::Region>/*`;
+  // cdk-nag names a concrete region and partition when the stack has one (a CLI synth sets the default region).
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  const partition = Token.isUnresolved(stack.partition) ? '<AWS::Partition>' : stack.partition;
+  const assetsBucketObjects = `arn:${partition}:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-${region}/*`;
   const copying = 'The deployment handler copies the build from the CDK assets bucket and prunes stale files';
   acknowledge(
     handler,

@@ -19,7 +19,12 @@ export function exactSumOf(terms: Iterable<number>): ExactSum {
 }
 
 export function addExact(sum: ExactSum, term: number): ExactSum {
-  return exactSumOf([...sum, term]);
+  if (!Number.isFinite(term)) throw new RangeError(`cannot sum ${term} exactly`);
+  // The same steps as exactSumOf([...sum, term]), without the intermediate arrays.
+  const partials: number[] = [];
+  for (const component of sum) growOne(partials, component);
+  growOne(partials, term);
+  return canonical(partials);
 }
 
 /** `sum + a * b` without rounding the product (Dekker's two-product). */
@@ -55,19 +60,28 @@ export function exactSign(sum: ExactSum): -1 | 0 | 1 {
  * whose exact sum is the exact sum of every term seen.
  */
 function growPartials(partials: number[], terms: Iterable<number>): number[] {
-  for (let x of terms) {
-    let kept = 0;
-    for (let y of partials) {
-      if (Math.abs(x) < Math.abs(y)) [x, y] = [y, x];
-      const hi = x + y;
-      const lo = y - (hi - x);
-      if (lo !== 0) partials[kept++] = lo;
-      x = hi;
-    }
-    partials.length = kept;
-    if (x !== 0) partials.push(x);
-  }
+  for (const term of terms) growOne(partials, term);
   return partials;
+}
+
+/** One step of growPartials, in place and without allocating: the fold calls it for every event. */
+function growOne(partials: number[], term: number): void {
+  let x = term;
+  let kept = 0;
+  for (let i = 0; i < partials.length; i++) {
+    let y = partials[i] as number;
+    if (Math.abs(x) < Math.abs(y)) {
+      const swap = x;
+      x = y;
+      y = swap;
+    }
+    const hi = x + y;
+    const lo = y - (hi - x);
+    if (lo !== 0) partials[kept++] = lo;
+    x = hi;
+  }
+  partials.length = kept;
+  if (x !== 0) partials.push(x);
 }
 
 /** The partials' exact sum rounded to nearest (half to even): the final step of CPython's math_fsum. */
@@ -95,11 +109,11 @@ function roundPartials(partials: number[]): number {
 
 function canonical(partials: number[]): ExactSum {
   const components: number[] = [];
-  let rest = partials;
+  const rest = partials;
   for (let head = roundPartials(rest); head !== 0; head = roundPartials(rest)) {
     if (!Number.isFinite(head)) throw new RangeError('exact sum overflowed the range of doubles');
     components.push(head);
-    rest = growPartials(rest, [-head]);
+    growOne(rest, -head);
   }
   return components;
 }

@@ -1,7 +1,14 @@
 // The mergeable profile of one model-hour: traffic, per-column drift and integrity tallies, and performance.
 // Shaped like whylogs metrics (empty / absorb / merge / serialise); absorbing with sign -1 takes an event back out.
 
-import { judgeValue, type Violation } from './column-values.js';
+import {
+  judgeCode,
+  NOT_BINNED,
+  NULL_VIOLATION,
+  RANGE_FLAG,
+  TYPE_VIOLATION,
+  type Violation,
+} from './column-values.js';
 import {
   absorbPerformance,
   emptyPerformanceTally,
@@ -11,6 +18,10 @@ import {
 import type { MonitorSpec } from './spec.js';
 
 export const PROFILE_FORMAT = 1;
+
+const NULL_BIT = 1;
+const TYPE_BIT = 2;
+const RANGE_BIT = 4;
 
 export interface ViolationCounts {
   null_violations: number;
@@ -62,24 +73,41 @@ export function absorbEvent(
   sign: 1 | -1,
 ): void {
   profile.traffic += sign;
-  const seen = new Set<Violation>();
-  spec.columns.forEach((column, index) => {
+  // Kinds of violation this event has, as bits: the `__ANY__` counters count events, not values.
+  let kinds = 0;
+  const columns = spec.columns;
+  for (let index = 0; index < columns.length; index++) {
+    const column = columns[index] as MonitorSpec['columns'][number];
     const tally = profile.columns[index] as ColumnTally;
-    const verdict = judgeValue(
+    const code = judgeCode(
       column,
       Object.hasOwn(eventValues, column.name) ? eventValues[column.name] : undefined,
     );
-    if (verdict.violation !== null) {
-      tally[VIOLATION_FIELDS[verdict.violation]] += sign;
+    if (code === NOT_BINNED) continue;
+    if (code === NULL_VIOLATION || code === TYPE_VIOLATION) {
+      if (code === NULL_VIOLATION) tally.null_violations += sign;
+      else tally.type_violations += sign;
       tally.any_violations += sign;
-      seen.add(verdict.violation);
+      kinds |= code === NULL_VIOLATION ? NULL_BIT : TYPE_BIT;
+      continue;
     }
-    if (verdict.driftBin !== null && tally.drift_counts) {
-      tally.drift_counts[verdict.driftBin] = (tally.drift_counts[verdict.driftBin] as number) + sign;
+    let bin = code;
+    if (code & RANGE_FLAG) {
+      bin = code & ~RANGE_FLAG;
+      tally.range_violations += sign;
+      tally.any_violations += sign;
+      kinds |= RANGE_BIT;
     }
-  });
-  for (const violation of seen) profile.all_columns[VIOLATION_FIELDS[violation]] += sign;
-  if (seen.size > 0) profile.all_columns.any_violations += sign;
+    const counts = tally.drift_counts;
+    if (counts && bin < counts.length) counts[bin] = (counts[bin] as number) + sign;
+  }
+  if (kinds !== 0) {
+    const all = profile.all_columns;
+    if (kinds & NULL_BIT) all.null_violations += sign;
+    if (kinds & TYPE_BIT) all.type_violations += sign;
+    if (kinds & RANGE_BIT) all.range_violations += sign;
+    all.any_violations += sign;
+  }
   if (profile.performance) absorbPerformance(profile.performance, spec, eventValues, sign);
 }
 

@@ -1,0 +1,171 @@
+// `npm run bench:ingest`: 100,000 ten-column events through the local batch route, beside the raw rate of
+// dynalite's BatchWriteItem measured in the same run on the same machine. Both servers run as child processes,
+// so the load generator does not share their event loop.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ensureTables } from '../shared/storage/dynamo/create-tables.js';
+import { toItem } from '../shared/storage/dynamo/event-items.js';
+import { freePort, pool, start, stop, waitFor } from './support.js';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
+const BATCH_ROWS = 5_000;
+const API_CONCURRENCY = 4;
+const RAW_CONCURRENCY = 8;
+const COLUMNS = Array.from({ length: 10 }, (_, i) => `c${i}`);
+const BASE_TIME = Date.UTC(2026, 10, 1);
+const TABLES = { registry: 'bench-registry', events: 'bench-events', profiles: 'bench-profiles' };
+
+function row(i: number, prefix: string): Record<string, unknown> {
+  const values: Record<string, unknown> = {
+    event_id: `${prefix}-${i}`,
+    event_timestamp: BASE_TIME + i * 100,
+  };
+  for (const [c, column] of COLUMNS.entries())
+    values[column] = c === 9 ? `k${i % 7}` : ((i * (c + 3)) % 1000) / 10;
+  return values;
+}
+
+/**
+ * BatchWriteItem straight into dynalite, of the items the events store writes (same key design and time index),
+ * or, with `plain`, of a bare table without the index.
+ */
+async function rawBatchWriteRate(plain: boolean): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-raw-'));
+  const port = await freePort();
+  const server = start('node', [
+    'node_modules/dynalite/cli.js',
+    '--port',
+    String(port),
+    '--path',
+    dir,
+    '--createTableMs',
+    '0',
+  ]);
+  try {
+    const raw = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'local',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    await waitFor(async () => (await raw.send(new ListTablesCommand({}))) !== undefined, 10_000, 'dynalite');
+    if (plain) {
+      await raw.send(
+        new CreateTableCommand({
+          TableName: TABLES.events,
+          BillingMode: 'PAY_PER_REQUEST',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        }),
+      );
+    } else await ensureTables(raw, TABLES);
+    const documents = DynamoDBDocumentClient.from(raw);
+    const started = performance.now();
+    await pool(Math.ceil(EVENTS / 25), RAW_CONCURRENCY, async (chunk) => {
+      const items = Array.from({ length: 25 }, (_, j) => {
+        const { event_id, event_timestamp, ...values } = row(chunk * 25 + j, 'raw');
+        const event = {
+          project_id: 'bench',
+          model_id: 'model',
+          event_id: String(event_id),
+          event_timestamp: Number(event_timestamp),
+          received_at: BASE_TIME,
+          expires_at: 0,
+          event: values,
+        };
+        return { PutRequest: { Item: toItem(event) } };
+      });
+      await documents.send(new BatchWriteCommand({ RequestItems: { [TABLES.events]: items } }));
+    });
+    return EVENTS / ((performance.now() - started) / 1000);
+  } finally {
+    await stop(server);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function apiRate(): Promise<{ rate: number; accepted: number }> {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-api-'));
+  const port = await freePort();
+  const token = 'bench-admin-token';
+  const url = `http://127.0.0.1:${port}`;
+  const server = start(
+    'node',
+    [
+      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
+      '--import',
+      'tsx',
+      'local/main.ts',
+    ],
+    {
+      PORT: String(port),
+      MODELWATCH_DATA_DIR: dir,
+      MODELWATCH_ADMIN_TOKEN: token,
+    },
+  );
+  const call = async (method: string, path: string, body: string, type = 'application/json') => {
+    const answer = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': type },
+      body,
+    });
+    if (!answer.ok) throw new Error(`${method} ${path}: ${answer.status} ${await answer.text()}`);
+    return answer;
+  };
+  try {
+    await waitFor(async () => (await fetch(`${url}/health`)).ok, 20_000, 'the local service');
+    await call('POST', '/v1/projects', JSON.stringify({ project_id: 'bench' }));
+    const baseline = Array.from({ length: 1000 }, (_, i) => JSON.stringify(row(i, 'base'))).join('\n');
+    await call('PUT', '/v1/projects/bench/datasets/base', baseline, 'application/x-ndjson');
+    await call(
+      'PUT',
+      '/v1/projects/bench/models/model',
+      JSON.stringify({ dataset_id: 'base', task: 'not_set', inputs: COLUMNS }),
+    );
+    const bodies = Array.from({ length: Math.ceil(EVENTS / BATCH_ROWS) }, (_, b) =>
+      Array.from({ length: Math.min(BATCH_ROWS, EVENTS - b * BATCH_ROWS) }, (_, j) =>
+        JSON.stringify(row(b * BATCH_ROWS + j, 'api')),
+      ).join('\n'),
+    );
+    let accepted = 0;
+    const started = performance.now();
+    await pool(bodies.length, API_CONCURRENCY, async (b) => {
+      const answer = await call(
+        'POST',
+        '/v1/projects/bench/models/model/events/batch',
+        bodies[b] as string,
+        'application/x-ndjson',
+      );
+      const body = (await answer.json()) as { accepted?: number; error?: { message: string } };
+      if (body.accepted === undefined) throw new Error(`batch ${b}: ${answer.status} ${body.error?.message}`);
+      accepted += body.accepted;
+    });
+    return { rate: EVENTS / ((performance.now() - started) / 1000), accepted };
+  } finally {
+    await stop(server);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const plain = await rawBatchWriteRate(true);
+const raw = await rawBatchWriteRate(false);
+const api = await apiRate();
+if (api.accepted !== EVENTS) throw new Error(`the API accepted ${api.accepted} of ${EVENTS} events`);
+const rate = (value: number) => `${Math.round(value)}`.padStart(6);
+console.log(
+  `events: ${EVENTS} x ${COLUMNS.length} columns; dynalite persisted on disk, each server its own process`,
+);
+console.log(
+  `raw BatchWriteItem, bare table:           ${rate(plain)} items/s (${RAW_CONCURRENCY} x 25 in flight)`,
+);
+console.log(
+  `raw BatchWriteItem, events table + index: ${rate(raw)} items/s (${RAW_CONCURRENCY} x 25 in flight)`,
+);
+console.log(
+  `API batch route (NDJSON):                 ${rate(api.rate)} events/s (${API_CONCURRENCY} x ${BATCH_ROWS} rows in flight)`,
+);
+console.log(`API / raw (events table):                 ${(api.rate / raw).toFixed(2)} (goal: at least 0.50)`);
+console.log(`API / raw (bare table):                   ${(api.rate / plain).toFixed(2)}`);

@@ -1,0 +1,18 @@
+// dynalite on its own thread, so the embedded database and the API each get a core.
+import { parentPort, workerData } from 'node:worker_threads';
+import dynalite from 'dynalite';
+
+const server = dynalite({
+  ...(workerData.path ? { path: workerData.path } : {}),
+  createTableMs: 0,
+  deleteTableMs: 0,
+  updateTableMs: 0,
+});
+server.on('error', (error) => parentPort.postMessage({ error: String(error) }));
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', (message) => {
+  if (message !== 'close') return;
+  // The service has stopped sending: cut kept-alive client sockets so the close (and LevelDB's) can finish.
+  server.close(() => parentPort.postMessage({ closed: true }));
+  server.closeAllConnections();
+});
