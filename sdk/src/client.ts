@@ -1,0 +1,397 @@
+// The Modelwatch client: one method per route of the public API (contract sections 3 to 6).
+import type { AlertRecord, AlertRule, AlertRulePatch, AlertRuleRequest } from './alerts.js';
+import { type BatchResult, type PublishBatchOptions, publishBatch } from './batch.js';
+import { BufferedPublisher, type BufferedPublisherOptions } from './buffered-publisher.js';
+import { isReplayedConflict } from './errors.js';
+import { paginate } from './pages.js';
+import { type BatchSource, type Row, type TableFormat, type TextSource, textPieces } from './sources.js';
+import { Transport, type TransportOptions } from './transport.js';
+import type {
+  BinSize,
+  CreatedToken,
+  DatasetInfo,
+  MetricSeries,
+  ModelInfo,
+  ModelRegistration,
+  MonitoringConfig,
+  MonitorRunSummary,
+  Page,
+  Project,
+  PublishAnswer,
+  StoredEvent,
+  TimeInput,
+  Upload,
+  UploadContentType,
+} from './types.js';
+
+export type ModelwatchOptions = TransportOptions;
+
+export interface UploadDatasetOptions {
+  /** The format of text data; default: sniffed (`[` JSON array, `{` NDJSON, else CSV). Rows go as JSON. */
+  format?: TableFormat;
+  /** A string column with at most this many distinct values is a category. @default 100 (service side) */
+  maxInferredCardinality?: number;
+  /** Bodies larger than this go through a presigned upload (requests are limited to 6 MB). @default 5 MiB */
+  largeUploadBytes?: number;
+}
+
+export interface MetricsQuery {
+  metric: string;
+  column?: string;
+  /** @default 'hour' */
+  binSize?: BinSize;
+  /** Default: 7 days before end. */
+  start?: TimeInput;
+  /** Exclusive; default: now. */
+  end?: TimeInput;
+}
+
+const CONTENT_TYPES: Record<TableFormat, UploadContentType> = {
+  csv: 'text/csv',
+  ndjson: 'application/x-ndjson',
+  json: 'application/json',
+};
+
+const seg = encodeURIComponent;
+
+export class Modelwatch {
+  private readonly transport: Transport;
+
+  constructor(options: ModelwatchOptions) {
+    this.transport = new Transport(options);
+  }
+
+  /** The service's base URL. */
+  get url(): string {
+    return this.transport.baseUrl;
+  }
+
+  // Projects and tokens
+
+  /** Every project the token may see, fetched a page (`limit` projects) at a time. */
+  listProjects(options: { limit?: number } = {}): AsyncGenerator<Project> {
+    return paginate((nextToken) => this.listProjectsPage({ limit: options.limit, nextToken }));
+  }
+
+  async listProjectsPage(options: { limit?: number; nextToken?: string } = {}): Promise<Page<Project>> {
+    const query = { limit: options.limit, next_token: options.nextToken };
+    return (await this.transport.request<Page<Project>>({ method: 'GET', path: '/v1/projects', query })).body;
+  }
+
+  /** Creates a project (admin token). */
+  async createProject(projectId: string): Promise<Project> {
+    try {
+      const spec = { method: 'POST', path: '/v1/projects', json: { project_id: projectId } } as const;
+      return (await this.transport.request<Project>(spec)).body;
+    } catch (error) {
+      if (!isReplayedConflict(error)) throw error;
+      for await (const project of this.listProjects()) if (project.project_id === projectId) return project;
+      throw error;
+    }
+  }
+
+  /** Creates a token allowed on the given projects (admin token); the secret is in this answer only. */
+  async createToken(name: string, projects: string[]): Promise<CreatedToken> {
+    const spec = {
+      method: 'POST',
+      path: '/v1/tokens',
+      json: { name, projects },
+      retry: 'throttled',
+    } as const;
+    return (await this.transport.request<CreatedToken>(spec)).body;
+  }
+
+  async revokeToken(tokenId: string): Promise<void> {
+    await this.transport.request({ method: 'DELETE', path: `/v1/tokens/${seg(tokenId)}` });
+  }
+
+  // Datasets
+
+  /**
+   * Uploads a baseline dataset and answers its inferred schema. `data` is an array of rows, or CSV,
+   * NDJSON or a JSON array as text. Over `largeUploadBytes` it goes through a presigned upload.
+   */
+  async uploadDataset(
+    projectId: string,
+    datasetId: string,
+    data: readonly Row[] | TextSource,
+    options: UploadDatasetOptions = {},
+  ): Promise<DatasetInfo> {
+    const { body, format } = await datasetBody(data, options.format);
+    const path = `${this.datasetPath(projectId, datasetId)}`;
+    const query = { max_inferred_cardinality: options.maxInferredCardinality };
+    if (body.byteLength <= (options.largeUploadBytes ?? 5 * 1024 * 1024)) {
+      const spec = { method: 'PUT', path, query, body, contentType: CONTENT_TYPES[format] } as const;
+      return (await this.transport.request<DatasetInfo>(spec)).body;
+    }
+    const upload = await this.startUpload(projectId, datasetId, CONTENT_TYPES[format]);
+    await this.transport.request({
+      method: upload.method,
+      path: upload.url,
+      body,
+      headers: upload.headers,
+      auth: false,
+    });
+    const spec = { method: 'PUT', path, query, json: { upload_id: upload.upload_id } } as const;
+    return (await this.transport.request<DatasetInfo>(spec)).body;
+  }
+
+  /** Starts a presigned upload (for baselines over the 6 MB request limit); see uploadDataset. */
+  async startUpload(
+    projectId: string,
+    datasetId: string,
+    contentType: UploadContentType = 'text/csv',
+  ): Promise<Upload> {
+    const spec = {
+      method: 'POST',
+      path: `${this.datasetPath(projectId, datasetId)}/uploads`,
+      json: { content_type: contentType },
+    } as const;
+    return (await this.transport.request<Upload>(spec)).body;
+  }
+
+  async getDataset(projectId: string, datasetId: string): Promise<DatasetInfo> {
+    return (
+      await this.transport.request<DatasetInfo>({
+        method: 'GET',
+        path: this.datasetPath(projectId, datasetId),
+      })
+    ).body;
+  }
+
+  // Models
+
+  async registerModel(projectId: string, modelId: string, info: ModelRegistration): Promise<ModelInfo> {
+    try {
+      const spec = { method: 'PUT', path: this.modelPath(projectId, modelId), json: info } as const;
+      return (await this.transport.request<ModelInfo>(spec)).body;
+    } catch (error) {
+      if (isReplayedConflict(error)) return this.getModel(projectId, modelId);
+      throw error;
+    }
+  }
+
+  async getModel(projectId: string, modelId: string): Promise<ModelInfo> {
+    return (
+      await this.transport.request<ModelInfo>({ method: 'GET', path: this.modelPath(projectId, modelId) })
+    ).body;
+  }
+
+  /** Sets drift bin cut points per numeric column; answers the model info with the new config. */
+  async setMonitoring(projectId: string, modelId: string, config: MonitoringConfig): Promise<ModelInfo> {
+    const spec = {
+      method: 'PUT',
+      path: `${this.modelPath(projectId, modelId)}/monitoring`,
+      json: config,
+    } as const;
+    return (await this.transport.request<ModelInfo>(spec)).body;
+  }
+
+  // Events
+
+  /**
+   * Publishes one event. Without `eventId` one is generated here, so a retried publish is never counted
+   * twice: a 409 answered to our own retry means the first attempt was stored, and counts as success.
+   */
+  async publishEvent(
+    projectId: string,
+    modelId: string,
+    event: Record<string, unknown>,
+    options: { eventId?: string; eventTimestamp?: TimeInput } = {},
+  ): Promise<PublishAnswer> {
+    const eventId = options.eventId ?? globalThis.crypto.randomUUID();
+    const json = {
+      event,
+      event_id: eventId,
+      update_event: false,
+      event_timestamp: timeOf(options.eventTimestamp),
+    };
+    try {
+      return (
+        await this.transport.request<PublishAnswer>({
+          method: 'POST',
+          path: this.eventsPath(projectId, modelId),
+          json,
+        })
+      ).body;
+    } catch (error) {
+      if (isReplayedConflict(error)) return { event_id: eventId };
+      throw error;
+    }
+  }
+
+  /** Updates targets, decisions or metadata of a published event; a column given as null is cleared. */
+  async updateEvent(
+    projectId: string,
+    modelId: string,
+    eventId: string,
+    changes: Record<string, unknown>,
+  ): Promise<PublishAnswer> {
+    const json = { event: changes, event_id: eventId, update_event: true };
+    return (
+      await this.transport.request<PublishAnswer>({
+        method: 'POST',
+        path: this.eventsPath(projectId, modelId),
+        json,
+      })
+    ).body;
+  }
+
+  /**
+   * Publishes (or, with `updateEvent`, updates) many events: an array or iterable of rows, or CSV / NDJSON
+   * / JSON text, whole or streamed. Split into requests of `chunkRows`; insert rows without an id get one
+   * first, so retries are safe. Row errors come back by 0-based source row index.
+   */
+  publishBatch(
+    projectId: string,
+    modelId: string,
+    source: BatchSource,
+    options?: PublishBatchOptions,
+  ): Promise<BatchResult> {
+    return publishBatch(this.transport, `${this.eventsPath(projectId, modelId)}/batch`, source, options);
+  }
+
+  async getEvent(projectId: string, modelId: string, eventId: string): Promise<StoredEvent> {
+    const path = `${this.eventsPath(projectId, modelId)}/${seg(eventId)}`;
+    return (await this.transport.request<StoredEvent>({ method: 'GET', path })).body;
+  }
+
+  /** A publisher that batches single events by size and time; close() it (or flush()) when done. */
+  bufferedPublisher(
+    projectId: string,
+    modelId: string,
+    options?: BufferedPublisherOptions,
+  ): BufferedPublisher {
+    return new BufferedPublisher(this, projectId, modelId, options);
+  }
+
+  // Metrics and monitoring
+
+  async getMetrics(projectId: string, modelId: string, query: MetricsQuery): Promise<MetricSeries> {
+    const spec = {
+      method: 'GET',
+      path: `${this.modelPath(projectId, modelId)}/metrics`,
+      query: {
+        metric: query.metric,
+        column: query.column,
+        bin_size: query.binSize,
+        start: timeOf(query.start),
+        end: timeOf(query.end),
+      },
+    } as const;
+    return (await this.transport.request<MetricSeries>(spec)).body;
+  }
+
+  /** Folds everything published so far into the metrics and evaluates alert rules (admin token). */
+  async runMonitor(): Promise<MonitorRunSummary> {
+    return (await this.transport.request<MonitorRunSummary>({ method: 'POST', path: '/v1/monitor/run' }))
+      .body;
+  }
+
+  // Alerts
+
+  async createAlertRule(projectId: string, modelId: string, rule: AlertRuleRequest): Promise<AlertRule> {
+    const spec = {
+      method: 'POST',
+      path: this.rulesPath(projectId, modelId),
+      json: rule,
+      retry: 'throttled',
+    } as const;
+    return (await this.transport.request<AlertRule>(spec)).body;
+  }
+
+  /** Every alert rule of the model. */
+  listAlertRules(projectId: string, modelId: string): AsyncGenerator<AlertRule> {
+    const path = this.rulesPath(projectId, modelId);
+    return paginate(async (next_token) => {
+      return (await this.transport.request<Page<AlertRule>>({ method: 'GET', path, query: { next_token } }))
+        .body;
+    });
+  }
+
+  async getAlertRule(projectId: string, modelId: string, ruleId: string): Promise<AlertRule> {
+    return (
+      await this.transport.request<AlertRule>({
+        method: 'GET',
+        path: `${this.rulesPath(projectId, modelId)}/${seg(ruleId)}`,
+      })
+    ).body;
+  }
+
+  async updateAlertRule(
+    projectId: string,
+    modelId: string,
+    ruleId: string,
+    patch: AlertRulePatch,
+  ): Promise<AlertRule> {
+    const spec = {
+      method: 'PATCH',
+      path: `${this.rulesPath(projectId, modelId)}/${seg(ruleId)}`,
+      json: patch,
+    } as const;
+    return (await this.transport.request<AlertRule>(spec)).body;
+  }
+
+  async deleteAlertRule(projectId: string, modelId: string, ruleId: string): Promise<void> {
+    await this.transport.request({
+      method: 'DELETE',
+      path: `${this.rulesPath(projectId, modelId)}/${seg(ruleId)}`,
+    });
+  }
+
+  /** Triggered alert records, newest first; `start`/`end` filter on the bin start. */
+  listAlerts(
+    projectId: string,
+    modelId: string,
+    options: { start?: TimeInput; end?: TimeInput; limit?: number } = {},
+  ): AsyncGenerator<AlertRecord> {
+    const path = `${this.modelPath(projectId, modelId)}/alerts`;
+    return paginate(async (next_token) => {
+      const query = {
+        start: timeOf(options.start),
+        end: timeOf(options.end),
+        limit: options.limit,
+        next_token,
+      };
+      return (await this.transport.request<Page<AlertRecord>>({ method: 'GET', path, query })).body;
+    });
+  }
+
+  private datasetPath(projectId: string, datasetId: string): string {
+    return `/v1/projects/${seg(projectId)}/datasets/${seg(datasetId)}`;
+  }
+
+  private modelPath(projectId: string, modelId: string): string {
+    return `/v1/projects/${seg(projectId)}/models/${seg(modelId)}`;
+  }
+
+  private eventsPath(projectId: string, modelId: string): string {
+    return `${this.modelPath(projectId, modelId)}/events`;
+  }
+
+  private rulesPath(projectId: string, modelId: string): string {
+    return `${this.modelPath(projectId, modelId)}/alert-rules`;
+  }
+}
+
+/** Times in requests: epoch ms or ISO-8601 go as they are; a Date as epoch ms. */
+function timeOf(time: TimeInput | undefined): number | string | undefined {
+  return time instanceof Date ? time.getTime() : time;
+}
+
+async function datasetBody(
+  data: readonly Row[] | TextSource,
+  format: TableFormat | undefined,
+): Promise<{ body: Uint8Array; format: TableFormat }> {
+  const encoder = new TextEncoder();
+  if (Array.isArray(data)) return { body: encoder.encode(JSON.stringify(data)), format: 'json' };
+  // Bytes of a known format go as they are (a CLI upload of a large file is not copied twice).
+  if (data instanceof Uint8Array && format) return { body: data, format };
+  let text = '';
+  for await (const piece of textPieces(data as TextSource)) text += piece;
+  const first = /\S/.exec(text.replace(/^\uFEFF/, ''))?.[0];
+  return {
+    body: encoder.encode(text),
+    format: format ?? (first === '[' ? 'json' : first === '{' ? 'ndjson' : 'csv'),
+  };
+}
