@@ -11,7 +11,7 @@ import type { AlertRecord, AlertRule, Severity } from '../../alerts/types.js';
 import { InvalidInput } from '../../errors.js';
 import type { AlertStore } from '../alerts.js';
 import { type ModelRef, modelKey } from '../profiles.js';
-import { decodeNextToken, encodeNextToken } from './client.js';
+import { decodeNextToken, encodeNextToken, queryAll } from './client.js';
 
 const pad = (value: number) => String(value).padStart(15, '0');
 const recordSk = (binStart: number, ruleId: string, column: string | null) =>
@@ -46,22 +46,13 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async listRules(model: ModelRef): Promise<AlertRule[]> {
-    const rules: AlertRule[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': `RULES#${modelKey(model)}` },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of result.Items ?? []) rules.push(strip<AlertRule>(item));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return rules.sort((a, b) => a.created_at - b.created_at);
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `RULES#${modelKey(model)}` },
+      ConsistentRead: true,
+    });
+    return items.map((item) => strip<AlertRule>(item)).sort((a, b) => a.created_at - b.created_at);
   }
 
   async deleteRule(model: ModelRef, ruleId: string): Promise<boolean> {

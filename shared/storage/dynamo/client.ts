@@ -1,6 +1,6 @@
 // One DynamoDB document client per process, configured from the environment (AWS) or the local runner.
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export interface TableNames {
   registry: string;
@@ -35,4 +35,14 @@ export function decodeNextToken(token: string | undefined): Record<string, unkno
   } catch {
     return null;
   }
+}
+
+/** Every item a query matches, following LastEvaluatedKey through all pages. */
+export async function queryAll(
+  client: DynamoDBDocumentClient,
+  input: QueryCommandInput,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
+  return items;
 }

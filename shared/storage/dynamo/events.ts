@@ -6,7 +6,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExists, NotFound } from '../../errors.js';
@@ -15,6 +14,7 @@ import type { StoredEvent } from '../../schema/types.js';
 import type { EventKey, EventRevision, EventStore, InsertManyResult, NewEvent } from '../events.js';
 import { EVENT_HOUR_SHARDS } from '../tables.js';
 import { backoff, batchWriteAll, chunk } from './batch-write.js';
+import { queryAll } from './client.js';
 import { decodeValues, encodeValues, eventPartitionKey, fromItem, toItem } from './event-items.js';
 
 const BATCH_GET_LIMIT = 100;
@@ -137,23 +137,17 @@ export class DynamoEventStore implements EventStore {
   }
 
   async readHour(projectId: string, modelId: string, hour: number): Promise<EventRevision[]> {
-    const keys: string[] = [];
-    for (let shard = 0; shard < EVENT_HOUR_SHARDS; shard++) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const result = await this.client.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            IndexName: 'by_hour',
-            KeyConditionExpression: 'hour_shard = :key',
-            ExpressionAttributeValues: { ':key': `${projectId}/${modelId}/${hour}/${shard}` },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of result.Items ?? []) keys.push(item.pk as string);
-        startKey = result.LastEvaluatedKey;
-      } while (startKey);
-    }
+    const shards = await Promise.all(
+      Array.from({ length: EVENT_HOUR_SHARDS }, (_, shard) =>
+        queryAll(this.client, {
+          TableName: this.tableName,
+          IndexName: 'by_hour',
+          KeyConditionExpression: 'hour_shard = :key',
+          ExpressionAttributeValues: { ':key': `${projectId}/${modelId}/${hour}/${shard}` },
+        }),
+      ),
+    );
+    const keys = shards.flat().map((item) => item.pk as string);
     const found: EventRevision[] = [];
     await Promise.all(
       chunk(keys, BATCH_GET_LIMIT).map(async (group) => {

@@ -23,6 +23,7 @@ import {
   type StoredDelta,
 } from '../profiles.js';
 import { batchWriteAll } from './batch-write.js';
+import { queryAll } from './client.js';
 import { shardOf } from './event-items.js';
 
 /** Shards of each model's pending deltas: 5,000 changes/s over 16 keys stays under a partition's 1,000 WCU. */
@@ -140,27 +141,16 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async listDirty(): Promise<Array<{ model: ModelRef; token: string }>> {
-    const found: Array<{ model: ModelRef; token: string }> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': DIRTY },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of result.Items ?? []) {
-        found.push({
-          model: { project_id: item.project_id, model_id: item.model_id },
-          token: item.token as string,
-        });
-      }
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return found;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': DIRTY },
+      ConsistentRead: true,
+    });
+    return items.map((item) => ({
+      model: { project_id: item.project_id as string, model_id: item.model_id as string },
+      token: item.token as string,
+    }));
   }
 
   async clearDirty(model: ModelRef, token: string): Promise<void> {
@@ -225,50 +215,33 @@ export class DynamoProfileStore implements ProfileStore {
     fromHour: number,
     toHour: number,
   ): Promise<Array<{ hour: number; profile: HourProfile }>> {
-    const hours: Array<{ hour: number; profile: HourProfile }> = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: {
-            ':pk': hourPk(model, version),
-            ':from': hourKey(fromHour),
-            ':to': hourKey(toHour),
-          },
-          ProjectionExpression: '#hour, profile',
-          ExpressionAttributeNames: { '#hour': 'hour' },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of result.Items ?? []) {
-        hours.push({ hour: item.hour as number, profile: deserializeProfile(item.profile as string) });
-      }
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return hours;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': hourPk(model, version),
+        ':from': hourKey(fromHour),
+        ':to': hourKey(toHour),
+      },
+      ProjectionExpression: '#hour, profile',
+      ExpressionAttributeNames: { '#hour': 'hour' },
+    });
+    return items.map((item) => ({
+      hour: item.hour as number,
+      profile: deserializeProfile(item.profile as string),
+    }));
   }
 
   async listHours(model: ModelRef, version: number): Promise<number[]> {
-    const hours: number[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': hourPk(model, version) },
-          ProjectionExpression: '#hour',
-          ExpressionAttributeNames: { '#hour': 'hour' },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of result.Items ?? []) hours.push(item.hour as number);
-      startKey = result.LastEvaluatedKey;
-    } while (startKey);
-    return hours;
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': hourPk(model, version) },
+      ProjectionExpression: '#hour',
+      ExpressionAttributeNames: { '#hour': 'hour' },
+      ConsistentRead: true,
+    });
+    return items.map((item) => item.hour as number);
   }
 
   async getSpec(model: ModelRef, version: number): Promise<MonitorSpec | undefined> {
