@@ -15,7 +15,7 @@ import { newRouter } from '../../shared/api/router.js';
 import { type BlobStore, readAll } from '../../shared/storage/blobs.js';
 import { FsBlobStore } from '../../shared/storage/fs/blobs.js';
 import { S3BlobStore } from '../../shared/storage/s3/blobs.js';
-import { findOnPath, type MotoServer, startMoto } from './moto.js';
+import { findOnPath, type MotoServer, startMoto } from '../support/moto.js';
 
 const MB = 1024 * 1024;
 const BUCKET = 'modelwatch-baselines';
