@@ -1,14 +1,7 @@
 // The mergeable profile of one model-hour: traffic, per-column drift and integrity tallies, and performance.
 // Shaped like whylogs metrics (empty / absorb / merge / serialise); absorbing with sign -1 takes an event back out.
 
-import {
-  judgeCode,
-  NOT_BINNED,
-  NULL_VIOLATION,
-  RANGE_FLAG,
-  TYPE_VIOLATION,
-  type Violation,
-} from './column-values.js';
+import { judgeCode, NOT_BINNED, NULL_VIOLATION, RANGE_FLAG, TYPE_VIOLATION } from './column-values.js';
 import {
   absorbPerformance,
   emptyPerformanceTally,
@@ -138,12 +131,6 @@ export function deserializeProfile(text: string): HourProfile {
   }
   return parsed as HourProfile;
 }
-
-const VIOLATION_FIELDS = {
-  null: 'null_violations',
-  type: 'type_violations',
-  range: 'range_violations',
-} as const satisfies Record<Violation, keyof ViolationCounts>;
 
 function noViolations(): ViolationCounts {
   return { null_violations: 0, type_violations: 0, range_violations: 0, any_violations: 0 };
