@@ -21,6 +21,7 @@ import { DynamoEventStore } from '../shared/storage/dynamo/events.js';
 import { DynamoProfileStore } from '../shared/storage/dynamo/profiles.js';
 import { DynamoRegistryStore } from '../shared/storage/dynamo/registry.js';
 import { FsBlobStore } from '../shared/storage/fs/blobs.js';
+import { dashboardRoute } from './dashboard-route.js';
 import { startDynalite } from './dynalite.js';
 import { localNotificationsRoute } from './notifications-route.js';
 import { localUploadRoute } from './upload-route.js';
@@ -121,6 +122,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
   const app = createApp(services, (router) => {
     localUploadRoute(router, blobs);
     localNotificationsRoute(router, services, outbox);
+    dashboardRoute(router);
   });
   const server = await listen(app.fetch, options.port, options.host);
   const { port } = server.address() as AddressInfo;
