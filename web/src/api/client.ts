@@ -1,0 +1,157 @@
+// The API client: bearer token, the contract's error body turned into ApiError, and the routes the dashboard uses.
+import type {
+  AlertRecord,
+  AlertRule,
+  AlertRuleInput,
+  AlertRulePatch,
+  BinSize,
+  DatasetInfo,
+  ModelInfo,
+  Page,
+  Project,
+  Series,
+} from './types.js';
+
+/** A failed call, with the API's stable code and its human sentence (or a network failure in words). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The service has no such route at all (as opposed to an unknown model or rule). */
+  get isNoRoute(): boolean {
+    return this.status === 404 && this.code === 'not_found' && this.message.startsWith('no route');
+  }
+}
+
+export interface SeriesQuery {
+  metric: string;
+  column?: string;
+  bin_size: BinSize;
+  start: number;
+  end: number;
+}
+
+const enc = encodeURIComponent;
+
+export class ApiClient {
+  /** `base` is '' for the page's own origin, else an absolute URL such as https://api.example.com. */
+  constructor(
+    readonly base: string,
+    private readonly token: string,
+  ) {}
+
+  async request<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(`${this.base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal,
+      });
+    } catch (error) {
+      if ((error as Error).name === 'AbortError') throw error;
+      throw new ApiError(
+        0,
+        'network_error',
+        `The API at ${this.base || window.location.origin} could not be reached.`,
+      );
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!response.ok) {
+      const error = (parsed as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new ApiError(
+        response.status,
+        error?.code ?? 'http_error',
+        error?.message ??
+          `The API answered ${response.status} ${response.statusText} without an error message.`,
+      );
+    }
+    if (parsed === undefined && text) {
+      throw new ApiError(
+        response.status,
+        'not_json',
+        `The API answered ${path} with something other than JSON.`,
+      );
+    }
+    return parsed as T;
+  }
+
+  async listProjects(): Promise<Project[]> {
+    const projects: Project[] = [];
+    let token: string | null | undefined;
+    do {
+      const query = token ? `?next_token=${enc(token)}` : '';
+      const page = await this.request<Page<Project>>('GET', `/v1/projects${query}`);
+      projects.push(...page.items);
+      token = page.next_token;
+    } while (token);
+    return projects;
+  }
+
+  model(projectId: string, modelId: string): Promise<ModelInfo> {
+    return this.request('GET', modelPath(projectId, modelId));
+  }
+
+  dataset(projectId: string, datasetId: string): Promise<DatasetInfo> {
+    return this.request('GET', `/v1/projects/${enc(projectId)}/datasets/${enc(datasetId)}`);
+  }
+
+  series(model: ModelInfo, query: SeriesQuery, signal?: AbortSignal): Promise<Series> {
+    return this.request('GET', seriesPath(model, query), undefined, signal);
+  }
+
+  rules(model: ModelInfo): Promise<Page<AlertRule>> {
+    return this.request('GET', `${modelPath(model.project_id, model.model_id)}/alert-rules`);
+  }
+
+  createRule(model: ModelInfo, rule: AlertRuleInput): Promise<AlertRule> {
+    return this.request('POST', `${modelPath(model.project_id, model.model_id)}/alert-rules`, rule);
+  }
+
+  updateRule(model: ModelInfo, ruleId: string, patch: AlertRulePatch): Promise<AlertRule> {
+    return this.request(
+      'PATCH',
+      `${modelPath(model.project_id, model.model_id)}/alert-rules/${enc(ruleId)}`,
+      patch,
+    );
+  }
+
+  deleteRule(model: ModelInfo, ruleId: string): Promise<unknown> {
+    return this.request(
+      'DELETE',
+      `${modelPath(model.project_id, model.model_id)}/alert-rules/${enc(ruleId)}`,
+    );
+  }
+
+  alerts(model: ModelInfo, start: number, end: number, nextToken?: string): Promise<Page<AlertRecord>> {
+    const query = `start=${start}&end=${end}${nextToken ? `&next_token=${enc(nextToken)}` : ''}`;
+    return this.request('GET', `${modelPath(model.project_id, model.model_id)}/alerts?${query}`);
+  }
+}
+
+function modelPath(projectId: string, modelId: string): string {
+  return `/v1/projects/${enc(projectId)}/models/${enc(modelId)}`;
+}
+
+export function seriesPath(model: ModelInfo, query: SeriesQuery): string {
+  const column = query.column === undefined ? '' : `&column=${enc(query.column)}`;
+  return (
+    `${modelPath(model.project_id, model.model_id)}/metrics?metric=${enc(query.metric)}${column}` +
+    `&bin_size=${query.bin_size}&start=${query.start}&end=${query.end}`
+  );
+}

@@ -1,0 +1,285 @@
+// The page: sign-in, then a top bar with project and model pickers and sign-out, and the Monitor view of the
+// model named in the URL hash. Models are opened by id (the API lists none) and remembered per project.
+import { ApiClient, ApiError } from '../api/client.js';
+import type { Project } from '../api/types.js';
+import { formatRoute, parseRoute, type Route } from '../state/route.js';
+import {
+  clearSession,
+  loadSession,
+  rememberedModels,
+  rememberModel,
+  type Session,
+  saveSession,
+} from '../state/session.js';
+import { h, replace, status } from '../ui/dom.js';
+import { messageOf } from './chart-panel.js';
+import { MonitorView } from './monitor.js';
+import { signInView } from './signin.js';
+
+const ID = /^[a-z][a-z0-9_-]{1,63}$/;
+
+export class App {
+  private session: Session | undefined;
+  private api: ApiClient | undefined;
+  private projects: Project[] = [];
+  private view: MonitorView | undefined;
+  private shown: { project?: string; model?: string } = {};
+  private readonly main = h('main', { id: 'main', class: 'main', tabindex: -1 });
+  private readonly projectSelect = h('select', { id: 'project-picker' });
+  private readonly modelSelect = h('select', { id: 'model-picker' });
+  private readonly modelInput = h('input', {
+    id: 'open-model',
+    type: 'text',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    placeholder: 'model_id',
+  });
+  private readonly pickerMessage = h('div', { class: 'picker-message' });
+
+  constructor(private readonly root: HTMLElement) {
+    window.addEventListener('hashchange', () => void this.route());
+    this.projectSelect.addEventListener('change', () =>
+      this.go({
+        project: this.projectSelect.value,
+        model: rememberedModels(this.base, this.projectSelect.value)[0],
+      }),
+    );
+    this.modelSelect.addEventListener(
+      'change',
+      () =>
+        this.modelSelect.value &&
+        this.go({ project: this.projectSelect.value, model: this.modelSelect.value }),
+    );
+  }
+
+  private get base(): string {
+    return this.session?.base ?? '';
+  }
+
+  async start(): Promise<void> {
+    const session = loadSession();
+    if (!session) return this.showSignIn();
+    this.useSession(session);
+    replace(this.root, status('loading', 'Loading projects…'));
+    try {
+      this.projects = await (this.api as ApiClient).listProjects();
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        clearSession();
+        return this.showSignIn('Your token is no longer accepted; sign in again.');
+      }
+      replace(
+        this.root,
+        this.topBar(),
+        h(
+          'main',
+          { id: 'main', class: 'main' },
+          status('error', `Could not list projects: ${messageOf(error)}`),
+        ),
+      );
+      return;
+    }
+    this.showShell();
+  }
+
+  private useSession(session: Session): void {
+    this.session = session;
+    this.api = new ApiClient(session.base, session.token);
+  }
+
+  private showSignIn(notice?: string): void {
+    this.view?.destroy();
+    this.view = undefined;
+    this.shown = {};
+    document.title = 'Sign in · Modelwatch';
+    replace(
+      this.root,
+      signInView((session, projects) => {
+        saveSession(session);
+        this.useSession(session);
+        this.projects = projects;
+        this.showShell();
+      }, notice),
+    );
+    this.root.querySelector<HTMLInputElement>('#signin-token')?.focus();
+  }
+
+  private showShell(): void {
+    replace(
+      this.root,
+      h('a', { class: 'skip', href: '#main', onclick: skipToMain }, 'Skip to the monitor'),
+      this.topBar(),
+      this.main,
+    );
+    void this.route();
+  }
+
+  private topBar(): HTMLElement {
+    const openForm = h(
+      'form',
+      { class: 'open-model', onsubmit: (event: Event) => this.openTyped(event) },
+      h('div', { class: 'field' }, h('label', { for: 'open-model' }, 'Open model by id'), this.modelInput),
+      h('button', { type: 'submit', class: 'secondary' }, 'Open'),
+    );
+    return h(
+      'header',
+      { class: 'topbar' },
+      h('a', { class: 'brand', href: '#/' }, 'Modelwatch'),
+      h(
+        'nav',
+        { class: 'pickers', 'aria-label': 'Project and model' },
+        h('div', { class: 'field' }, h('label', { for: 'project-picker' }, 'Project'), this.projectSelect),
+        h('div', { class: 'field' }, h('label', { for: 'model-picker' }, 'Model'), this.modelSelect),
+        openForm,
+        this.pickerMessage,
+      ),
+      h(
+        'div',
+        { class: 'account' },
+        h('span', { class: 'muted api-base' }, this.base ? `API: ${this.base}` : 'API: this site'),
+        h('button', { type: 'button', class: 'secondary', onclick: () => this.signOut() }, 'Sign out'),
+      ),
+    );
+  }
+
+  private signOut(): void {
+    clearSession();
+    this.session = undefined;
+    this.api = undefined;
+    this.showSignIn('Signed out.');
+  }
+
+  private go(route: Route): void {
+    window.location.hash = formatRoute(route);
+  }
+
+  private openTyped(event: Event): void {
+    event.preventDefault();
+    const id = this.modelInput.value.trim();
+    const project = this.projectSelect.value;
+    if (!project) {
+      replace(this.pickerMessage, status('error', 'Choose a project first.'));
+      return;
+    }
+    if (!ID.test(id)) {
+      replace(
+        this.pickerMessage,
+        status('error', 'A model id is 2-64 characters of a-z, 0-9, _ or -, starting with a letter.'),
+      );
+      this.modelInput.focus();
+      return;
+    }
+    replace(this.pickerMessage);
+    this.modelInput.value = '';
+    this.go({ project, model: id });
+  }
+
+  private fillPickers(project: string | undefined, model: string | undefined): void {
+    replace(
+      this.projectSelect,
+      this.projects.length === 0 ? h('option', { value: '' }, 'No projects') : null,
+      this.projects.map((p) =>
+        h('option', { value: p.project_id, selected: p.project_id === project }, p.project_id),
+      ),
+    );
+    const models = project ? rememberedModels(this.base, project) : [];
+    const listed = model && !models.includes(model) ? [model, ...models] : models;
+    replace(
+      this.modelSelect,
+      h(
+        'option',
+        { value: '', selected: !model },
+        listed.length === 0 ? 'None opened yet' : 'Choose a model…',
+      ),
+      listed.map((id) => h('option', { value: id, selected: id === model }, id)),
+    );
+  }
+
+  private async route(): Promise<void> {
+    if (!this.api) return;
+    const route = parseRoute(window.location.hash);
+    if (!route.project && this.projects[0]) {
+      const project = this.projects[0].project_id;
+      window.history.replaceState(
+        null,
+        '',
+        formatRoute({ project, model: rememberedModels(this.base, project)[0] }),
+      );
+      return this.route();
+    }
+    this.fillPickers(route.project, route.model);
+    if (this.shown.project === route.project && this.shown.model === route.model && this.view) return;
+    this.view?.destroy();
+    this.view = undefined;
+    this.shown = { project: route.project, model: route.model };
+    document.title = route.model ? `${route.model} · Monitor · Modelwatch` : 'Modelwatch';
+    if (!route.project) {
+      replace(
+        this.main,
+        status(
+          'empty',
+          'This token sees no projects. An admin creates them with POST /v1/projects and grants tokens with POST /v1/tokens.',
+        ),
+      );
+      return;
+    }
+    if (!this.projects.some((p) => p.project_id === route.project)) {
+      replace(
+        this.main,
+        status('error', `Project ${route.project} does not exist or this token may not see it.`),
+      );
+      return;
+    }
+    if (!route.model) {
+      replace(this.main, this.chooseModel(route.project));
+      return;
+    }
+    await this.openModel(route);
+  }
+
+  private chooseModel(project: string): HTMLElement {
+    const models = rememberedModels(this.base, project);
+    return status(
+      'empty',
+      `Open a model of ${project} by its id with the box above. The API has no list of models, so the ones you open are remembered in this browser.`,
+      models.length > 0
+        ? h(
+            'ul',
+            { class: 'model-links' },
+            models.map((id) => h('li', {}, h('a', { href: formatRoute({ project, model: id }) }, id))),
+          )
+        : null,
+    );
+  }
+
+  private async openModel(route: Route): Promise<void> {
+    const { project, model } = route as Required<Pick<Route, 'project' | 'model'>>;
+    replace(this.main, status('loading', `Loading model ${model}…`));
+    let info: Awaited<ReturnType<ApiClient['model']>>;
+    try {
+      info = await (this.api as ApiClient).model(project, model);
+    } catch (error) {
+      if (this.shown.model !== model) return;
+      const text =
+        error instanceof ApiError && error.status === 404
+          ? `There is no model ${model} in project ${project}.`
+          : `Could not load model ${model}: ${messageOf(error)}`;
+      replace(this.main, status('error', text));
+      return;
+    }
+    if (this.shown.model !== model || this.shown.project !== project) return;
+    rememberModel(this.base, project, model);
+    this.fillPickers(project, model);
+    const view = new MonitorView(this.api as ApiClient, info, route, (next) => {
+      window.history.replaceState(null, '', formatRoute(next));
+    });
+    this.view = view;
+    replace(this.main, view.element);
+    await view.start();
+  }
+}
+
+function skipToMain(event: Event): void {
+  event.preventDefault();
+  document.getElementById('main')?.focus();
+}

@@ -1,0 +1,151 @@
+// A bin's details in a dialog: every metric of that bin for the chosen column (drift, integrity, traffic) and,
+// for the model, its performance; with the alert that led here, if any, and what the baseline holds.
+import type { Point } from '../api/types.js';
+import {
+  ANY_COLUMN,
+  DATA_COUNT,
+  DRIFT_METRICS,
+  formatValue,
+  INTEGRITY_METRICS,
+  type MetricInfo,
+  performanceMetrics,
+  TRAFFIC,
+} from '../monitor/catalog.js';
+import type { DetailsTarget, MonitorContext } from '../monitor/context.js';
+import { binEnd, describeBin, formatTime } from '../monitor/time.js';
+import { h, replace, status } from '../ui/dom.js';
+import { messageOf } from './chart-panel.js';
+import { baselineSummary } from './drift-table.js';
+
+interface Line {
+  metric: MetricInfo;
+  column?: string;
+}
+
+function linesFor(ctx: MonitorContext, column: string | undefined): { title: string; lines: Line[] }[] {
+  const performance = ctx.model.task === 'not_set' ? [] : [...performanceMetrics(ctx.model.task), DATA_COUNT];
+  const model = {
+    title: 'The model in this bin',
+    lines: [TRAFFIC, ...performance].map((metric) => ({ metric })),
+  };
+  if (column === undefined) {
+    const any = INTEGRITY_METRICS.map((metric) => ({ metric, column: ANY_COLUMN }));
+    return [model, { title: 'Data integrity, any column', lines: any }];
+  }
+  const drift = column === ANY_COLUMN ? [] : DRIFT_METRICS.map((metric) => ({ metric, column }));
+  const integrity = INTEGRITY_METRICS.map((metric) => ({ metric, column }));
+  const name = column === ANY_COLUMN ? 'any column' : column;
+  return [{ title: `Column ${name}`, lines: [...drift, ...integrity] }, model];
+}
+
+export function openDetails(ctx: MonitorContext, target: DetailsTarget): HTMLDialogElement {
+  const body = h('div', { class: 'dialog-body' }, status('loading', 'Loading this bin’s metrics…'));
+  const closeButton = h(
+    'button',
+    { type: 'button', class: 'secondary', onclick: () => dialog.close() },
+    'Close',
+  );
+  const where = target.column && target.column !== ANY_COLUMN ? ` · ${target.column}` : '';
+  const dialog = h(
+    'dialog',
+    { class: 'details', 'aria-labelledby': 'details-title', 'data-dialog': 'details' },
+    h('div', { class: 'dialog-head' }, h('h2', { id: 'details-title' }, `Bin details${where}`), closeButton),
+    h(
+      'p',
+      { class: 'muted' },
+      `${describeBin(target.binSize, target.binStart)}, ${target.binSize} bin, until ${formatTime(binEnd(target.binSize, target.binStart))}`,
+    ),
+    target.alert ? alertBox(target) : null,
+    body,
+  );
+  dialog.addEventListener('close', () => dialog.remove());
+  document.body.append(dialog);
+  dialog.showModal();
+  void fill(ctx, target, body);
+  return dialog;
+}
+
+function alertBox(target: DetailsTarget): HTMLElement | null {
+  const alert = target.alert;
+  if (!alert) return null;
+  return h(
+    'div',
+    { class: `alert-box severity-${alert.severity}` },
+    h(
+      'p',
+      {},
+      h('strong', {}, `${alert.severity === 'critical' ? 'Critical' : 'Warning'} alert`),
+      alert.resolved ? ' (resolved)' : ' (active)',
+    ),
+    h('p', {}, alert.message),
+    h(
+      'p',
+      { class: 'muted' },
+      `Value ${formatValue(alert.value)} against threshold ${formatValue(alert.threshold)}.`,
+    ),
+  );
+}
+
+async function fill(ctx: MonitorContext, target: DetailsTarget, body: HTMLElement): Promise<void> {
+  const groups = linesFor(ctx, target.column);
+  const fetchOne = (line: Line): Promise<Point | undefined> =>
+    ctx.loader
+      .series({
+        metric: line.metric.id,
+        column: line.column,
+        bin_size: target.binSize,
+        start: target.binStart,
+        // The whole bin: the API computes a bin from the hours inside [start, end) only.
+        end: binEnd(target.binSize, target.binStart),
+      })
+      .then((series) => series.points[0]);
+  const answers = await Promise.all(groups.map((group) => Promise.allSettled(group.lines.map(fetchOne))));
+  const baseline = target.column ? ctx.dataset?.columns.find((c) => c.name === target.column) : undefined;
+  replace(
+    body,
+    groups.map((group, g) =>
+      h(
+        'div',
+        { class: 'table-scroll' },
+        h(
+          'table',
+          { class: 'data' },
+          h('caption', {}, group.title),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, 'Metric'),
+              h('th', { scope: 'col' }, 'Value'),
+              h('th', { scope: 'col' }, 'Events behind it'),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            group.lines.map((line, i) => {
+              const answer = answers[g]?.[i];
+              const point = answer?.status === 'fulfilled' ? answer.value : undefined;
+              const value =
+                answer?.status === 'rejected'
+                  ? `not available: ${messageOf(answer.reason)}`
+                  : formatValue(point?.value, line.metric.count);
+              return h(
+                'tr',
+                {},
+                h('th', { scope: 'row' }, line.metric.label),
+                h('td', { class: 'num' }, value),
+                h('td', { class: 'num' }, point ? formatValue(point.count, true) : ''),
+              );
+            }),
+          ),
+        ),
+      ),
+    ),
+    baseline
+      ? h('p', { class: 'muted' }, `Baseline of ${target.column}: ${baselineSummary(baseline)}.`)
+      : null,
+  );
+}

@@ -1,0 +1,293 @@
+// The Monitor view of one model: bin size and time range controls, then traffic, performance, drift and
+// integrity charts, the drift table and the alerts panel, loaded in that order so the first charts come first.
+import type { ApiClient } from '../api/client.js';
+import type { BinSize, DatasetInfo, ModelInfo } from '../api/types.js';
+import type { MonitorContext } from '../monitor/context.js';
+import { latestDataRange } from '../monitor/latest-range.js';
+import { SeriesLoader } from '../monitor/loader.js';
+import {
+  alignToBins,
+  BIN_LABELS,
+  BIN_SIZES,
+  binCount,
+  defaultBinSize,
+  formatTime,
+  fromInputValue,
+  presetRange,
+  type TimeRange,
+  toInputValue,
+} from '../monitor/time.js';
+import type { RangePreset, Route } from '../state/route.js';
+import { h, replace, status, uid } from '../ui/dom.js';
+import { AlertsPanel } from './alerts.js';
+import { messageOf } from './chart-panel.js';
+import { DriftPanel, IntegrityPanel } from './column-panels.js';
+import { openDetails } from './details.js';
+import { DriftTable } from './drift-table.js';
+import { PerformancePanel, TrafficPanel } from './model-panels.js';
+
+const MAX_BINS = 2000;
+const RANGE_OPTIONS: Array<[RangePreset, string]> = [
+  ['latest', 'Up to the latest data'],
+  ['24h', 'Last 24 hours'],
+  ['7d', 'Last 7 days'],
+  ['30d', 'Last 30 days'],
+  ['custom', 'Custom range'],
+];
+
+export class MonitorView {
+  readonly element: HTMLElement;
+  private readonly loader: SeriesLoader;
+  private readonly summary = h('p', { class: 'range-summary', role: 'status' });
+  private readonly customFields: HTMLElement;
+  private readonly customStart: HTMLInputElement;
+  private readonly customEnd: HTMLInputElement;
+  private readonly rangeSelect: HTMLSelectElement;
+  private readonly binInputs = new Map<BinSize, HTMLInputElement>();
+  private readonly content = h('div', { class: 'monitor-content' });
+  private ctx: MonitorContext;
+  private preset: RangePreset;
+  /** The range as chosen; ctx.range is this widened to whole bins. */
+  private chosen: TimeRange;
+  private panels: Array<{ refresh(): Promise<void> }> = [];
+  private alertsPanel: AlertsPanel | undefined;
+  /** Whether the bin size came from the user (URL or control) rather than from the range. */
+  private binChosen: boolean;
+
+  constructor(
+    api: ApiClient,
+    private readonly model: ModelInfo,
+    route: Route,
+    private readonly onRoute: (route: Route) => void,
+  ) {
+    this.loader = new SeriesLoader(api, model);
+    this.preset = route.range ?? 'latest';
+    const range =
+      route.range === 'custom' && route.start !== undefined && route.end !== undefined
+        ? { start: route.start, end: route.end }
+        : presetRange('7d', Date.now());
+    this.chosen = range;
+    this.binChosen = route.bin !== undefined;
+    this.ctx = {
+      api,
+      loader: this.loader,
+      model,
+      dataset: undefined,
+      bin: route.bin ?? defaultBinSize(range),
+      range,
+      rules: [],
+      alerts: [],
+      openDetails: (target) => openDetails(this.ctx, target),
+    };
+    const binName = uid('bin');
+    const bins = h(
+      'fieldset',
+      { class: 'segmented' },
+      h('legend', {}, 'Bin size'),
+      BIN_SIZES.map((bin) => {
+        const id = uid('bin');
+        const input = h('input', {
+          type: 'radio',
+          name: binName,
+          id,
+          value: bin,
+          checked: bin === this.ctx.bin,
+        });
+        input.addEventListener('change', () => input.checked && this.setBin(bin));
+        this.binInputs.set(bin, input);
+        return h('span', { class: 'segment' }, input, h('label', { for: id }, BIN_LABELS[bin]));
+      }),
+    );
+    const rangeId = uid('range');
+    this.rangeSelect = h(
+      'select',
+      { id: rangeId, onchange: () => this.setPreset(this.rangeSelect.value as RangePreset) },
+      RANGE_OPTIONS.map(([value, label]) => h('option', { value, selected: value === this.preset }, label)),
+    );
+    const startId = uid('from');
+    const endId = uid('to');
+    this.customStart = h('input', { id: startId, type: 'datetime-local', value: toInputValue(range.start) });
+    this.customEnd = h('input', { id: endId, type: 'datetime-local', value: toInputValue(range.end) });
+    this.customFields = h(
+      'form',
+      {
+        class: 'custom-range',
+        hidden: this.preset !== 'custom',
+        onsubmit: (event: Event) => this.applyCustom(event),
+      },
+      h('div', { class: 'field' }, h('label', { for: startId }, 'From (UTC)'), this.customStart),
+      h('div', { class: 'field' }, h('label', { for: endId }, 'To (UTC)'), this.customEnd),
+      h('button', { type: 'submit', class: 'secondary' }, 'Apply'),
+    );
+    const task = model.task.replace(/_/g, ' ');
+    this.element = h(
+      'div',
+      { class: 'monitor' },
+      h(
+        'header',
+        { class: 'model-head' },
+        h('h1', {}, model.model_id),
+        h(
+          'p',
+          { class: 'muted' },
+          `${task[0]?.toUpperCase()}${task.slice(1)} · project ${model.project_id} · baseline dataset ${model.dataset_id} · `,
+          `${model.inputs.length} inputs, ${model.outputs.length} output${model.outputs.length === 1 ? '' : 's'}`,
+        ),
+      ),
+      h(
+        'div',
+        { class: 'controls', role: 'group', 'aria-label': 'Time range and bins' },
+        bins,
+        h('div', { class: 'field' }, h('label', { for: rangeId }, 'Time range'), this.rangeSelect),
+        this.customFields,
+        h('button', { type: 'button', class: 'secondary refresh', onclick: () => this.reload() }, 'Refresh'),
+      ),
+      this.summary,
+      this.content,
+    );
+  }
+
+  async start(): Promise<void> {
+    replace(this.content, status('loading', 'Finding the latest data…'));
+    const dataset = this.ctx.api
+      .dataset(this.model.project_id, this.model.dataset_id)
+      .catch((): DatasetInfo | undefined => undefined);
+    await this.resolvePreset(this.preset);
+    this.ctx = { ...this.ctx, dataset: await dataset };
+    this.build();
+    await this.render();
+  }
+
+  destroy(): void {
+    this.loader.dropQueued();
+  }
+
+  private async resolvePreset(preset: RangePreset): Promise<void> {
+    if (preset === 'custom') return;
+    if (preset !== 'latest') {
+      this.chosen = presetRange(preset, Date.now());
+      return;
+    }
+    try {
+      const { range, found } = await latestDataRange(this.loader, Date.now());
+      this.chosen = range;
+      if (!found) this.summary.dataset.note = 'No traffic in the last year; showing the last 7 days.';
+      else delete this.summary.dataset.note;
+    } catch (error) {
+      this.chosen = presetRange('7d', Date.now());
+      this.summary.dataset.note = `Could not find the latest data (${messageOf(error)}); showing the last 7 days.`;
+    }
+  }
+
+  private build(): void {
+    const context = () => this.ctx;
+    const traffic = new TrafficPanel(context);
+    const performance = new PerformancePanel(context);
+    const drift = new DriftPanel(context);
+    const integrity = new IntegrityPanel(context);
+    const table = new DriftTable(context);
+    this.alertsPanel = new AlertsPanel(context, ({ rules, alerts }) => {
+      this.ctx = { ...this.ctx, rules, alerts };
+      for (const panel of [traffic, performance, drift, integrity]) void panel.refresh();
+    });
+    this.panels = [traffic, performance, drift, integrity, table];
+    replace(
+      this.content,
+      h(
+        'div',
+        { class: 'panels' },
+        traffic.element,
+        performance.element,
+        drift.element,
+        integrity.element,
+        table.element,
+        this.alertsPanel.element,
+      ),
+    );
+  }
+
+  private async render(): Promise<void> {
+    // Until the user picks a bin size, it follows the range: hours for a day or two, days for weeks.
+    if (!this.binChosen) this.ctx = { ...this.ctx, bin: defaultBinSize(this.chosen) };
+    this.ensureBinCount();
+    this.ctx = { ...this.ctx, range: alignToBins(this.chosen, this.ctx.bin) };
+    this.syncControls();
+    // Charts first (their requests queue in this order); the alerts panel redraws them when rules arrive.
+    const charts = this.panels.map((panel) => panel.refresh());
+    await Promise.all([...charts, this.alertsPanel?.refresh()]);
+  }
+
+  /** Keeps a chart under MAX_BINS points by moving to a larger bin, and says so. */
+  private ensureBinCount(): void {
+    let bin = this.ctx.bin;
+    while (binCount(bin, this.chosen.start, this.chosen.end) > MAX_BINS && bin !== 'month') {
+      bin = BIN_SIZES[BIN_SIZES.indexOf(bin) + 1] as BinSize;
+    }
+    if (bin !== this.ctx.bin) {
+      this.summary.dataset.note = `${BIN_LABELS[this.ctx.bin]} bins would be over ${MAX_BINS} points here; showing ${bin} bins.`;
+      this.ctx = { ...this.ctx, bin };
+    }
+  }
+
+  private syncControls(): void {
+    const { range, bin } = this.ctx;
+    for (const [size, input] of this.binInputs) input.checked = size === bin;
+    this.rangeSelect.value = this.preset;
+    this.customFields.hidden = this.preset !== 'custom';
+    this.customStart.value = toInputValue(this.chosen.start);
+    this.customEnd.value = toInputValue(this.chosen.end);
+    const bins = binCount(bin, range.start, range.end);
+    const note = this.summary.dataset.note ? ` ${this.summary.dataset.note}` : '';
+    this.summary.textContent = `Showing ${formatTime(range.start)} to ${formatTime(range.end)} in ${bins} ${bin} bin${bins === 1 ? '' : 's'}.${note}`;
+    this.onRoute({
+      project: this.model.project_id,
+      model: this.model.model_id,
+      bin: this.binChosen ? bin : undefined,
+      range: this.preset,
+      ...(this.preset === 'custom' ? { start: this.chosen.start, end: this.chosen.end } : {}),
+    });
+  }
+
+  private async setBin(bin: BinSize): Promise<void> {
+    if (bin === this.ctx.bin) return;
+    delete this.summary.dataset.note;
+    this.loader.dropQueued();
+    this.binChosen = true;
+    this.ctx = { ...this.ctx, bin };
+    await this.render();
+  }
+
+  private async setPreset(preset: RangePreset): Promise<void> {
+    this.preset = preset;
+    if (preset === 'custom') {
+      this.customFields.hidden = false;
+      this.customStart.focus();
+      return;
+    }
+    delete this.summary.dataset.note;
+    this.loader.dropQueued();
+    await this.resolvePreset(preset);
+    await this.render();
+  }
+
+  private async applyCustom(event: Event): Promise<void> {
+    event.preventDefault();
+    const start = fromInputValue(this.customStart.value);
+    const end = fromInputValue(this.customEnd.value);
+    if (start === undefined || end === undefined || end <= start) {
+      this.summary.textContent = 'The custom range needs a start before its end (both in UTC).';
+      return;
+    }
+    delete this.summary.dataset.note;
+    this.loader.dropQueued();
+    this.chosen = { start, end };
+    await this.render();
+  }
+
+  private async reload(): Promise<void> {
+    this.loader.clear();
+    delete this.summary.dataset.note;
+    await this.resolvePreset(this.preset);
+    await this.render();
+  }
+}
