@@ -20,7 +20,14 @@ export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 
 export function createApp(services: Services, extend?: (app: Router) => void) {
   const app = newRouter();
-  app.onError(handleError);
+  app.onError(async (error, c) => {
+    // An answer given before the body was read (409 on an existing dataset, 404 on an unknown model) must
+    // still read it: a client still sending would otherwise see the connection closed, not the answer.
+    const request = c.req.raw;
+    if (request.body && !request.bodyUsed && !request.body.locked)
+      await request.arrayBuffer().catch(() => undefined);
+    return handleError(error, c);
+  });
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
 
   app.get('/health', (c) => c.json({ status: 'ok' }));

@@ -101,6 +101,13 @@ describe('baseline upload', () => {
     expect((await admin.get(`${base}/fixed`)).body.row_count).toBe(1);
   });
 
+  it('answers 409 to a large body for an existing dataset, rather than closing the connection', async () => {
+    await admin.put(`${base}/taken`, 'a\n1\n', 'text/csv');
+    const body = `a,b\n${'1,2\n'.repeat(1_200_000)}`;
+    const answer = await admin.put(`${base}/taken`, body, 'text/csv');
+    expect(answer.status).toBe(409);
+  });
+
   it('answers 404 for an unknown project or dataset', async () => {
     expect((await admin.put('/v1/projects/nowhere/datasets/dd', 'a\n1\n', 'text/csv')).status).toBe(404);
     expect((await admin.get(`${base}/missing`)).status).toBe(404);
