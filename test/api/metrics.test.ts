@@ -172,3 +172,18 @@ describe('new drift bins', () => {
     },
   );
 });
+
+describe('bins and ranges', () => {
+  it('answers each point for its whole bin, even when end falls inside the last bin', async () => {
+    const fixture = loadFixture('drift')[1] as FixtureCase;
+    const filler = await register(fixture, 'whole-bins');
+    await publish(fixture, 'whole-bins', filler);
+    await admin.post('/v1/monitor/run');
+    const answer = await admin.get(
+      `/v1/projects/fixtures/models/whole-bins/metrics?metric=traffic&bin_size=day&start=${DAY}&end=${DAY + 1}`,
+    );
+    expect(answer.body.points).toEqual([
+      { start: DAY, value: fixture.events.length, count: fixture.events.length },
+    ]);
+  });
+});
