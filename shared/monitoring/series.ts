@@ -6,7 +6,7 @@ import { emptyProfile, type HourProfile, mergeProfiles } from '../metrics/profil
 import { computeMetric, MetricRequestError } from '../metrics/registry.js';
 import type { ModelRef, ProfileStore } from '../storage/profiles.js';
 import type { ModelRecord } from '../storage/registry.js';
-import { type BinSize, binStartOf, binStartsInRange } from '../time/bins.js';
+import { type BinSize, binStartOf, binStartsInRange, nextBinStart } from '../time/bins.js';
 import { type SpecDeps, specFor } from './specs.js';
 
 export const MAX_POINTS = 10_000;
@@ -42,13 +42,16 @@ export async function metricSeries(deps: SpecDeps, record: ModelRecord, query: S
   // Validates metric, task and column before any profile is read.
   compute(query, empty, spec);
 
+  // Each point is its whole bin, even when `end` falls inside the last one.
+  const last = starts.at(-1);
+  const to = last === undefined ? query.end : nextBinStart(query.bin_size, last);
   const merged = await profilesByBin(
     deps.profiles,
     model,
     version,
     query.bin_size,
     starts[0] ?? query.start,
-    query.end,
+    to,
   );
   const points = starts.map((start) => ({ start, ...compute(query, merged.get(start) ?? empty, spec) }));
   return { metric: query.metric, column: query.column ?? null, bin_size: query.bin_size, points };
