@@ -136,16 +136,26 @@ function twentyColumnModel(): { spec: MonitorSpec; event: (r: () => number) => R
   return { spec, event };
 }
 
-function foldThroughput(): { valuesPerSecond: number; events: number } {
+/** Best and median of several passes over the same parsed events: a shared machine adds noise, not speed. */
+function foldThroughput(): { best: number; median: number; events: number } {
   const { spec, event } = twentyColumnModel();
   const rand = random(11);
-  const events = Array.from({ length: 200_000 }, () => event(rand));
-  const profile = emptyProfile(spec);
-  for (const values of events.slice(0, 20_000)) absorbEvent(profile, spec, values, 1); // warm up
-  const started = performance.now();
-  for (const values of events) absorbEvent(profile, spec, values, 1);
-  const seconds = (performance.now() - started) / 1000;
-  return { valuesPerSecond: (events.length * spec.columns.length) / seconds, events: events.length };
+  const events = Array.from({ length: 100_000 }, () => event(rand));
+  const rates: number[] = [];
+  for (let pass = 0; pass < 7; pass++) {
+    const profile = emptyProfile(spec);
+    const started = performance.now();
+    for (const values of events) absorbEvent(profile, spec, values, 1);
+    const seconds = (performance.now() - started) / 1000;
+    // The first pass warms the JIT up; it does not count.
+    if (pass > 0) rates.push((events.length * spec.columns.length) / seconds);
+  }
+  rates.sort((a, b) => a - b);
+  return {
+    best: rates.at(-1) as number,
+    median: rates[Math.floor(rates.length / 2)] as number,
+    events: events.length,
+  };
 }
 
 /**
@@ -257,13 +267,11 @@ async function freshness(): Promise<{ publishMs: number; runMs: number; visible:
 }
 
 const fold = foldThroughput();
-if (process.env.BENCH_FOLD_ONLY) {
-  console.log(`fold: ${(fold.valuesPerSecond / 1e6).toFixed(1)} M column values/s`);
-  process.exit(0);
-}
+const millions = (rate: number) => `${(rate / 1e6).toFixed(1)} M`;
 console.log(
-  `fold: ${fold.events} events x 20 columns on one core: ${(fold.valuesPerSecond / 1e6).toFixed(1)} M column values/s (goal: 10 M)`,
+  `fold: ${fold.events} events x 20 columns on one core: best ${millions(fold.best)}, median ${millions(fold.median)} column values/s (goal: 10 M)`,
 );
+if (process.env.BENCH_FOLD_ONLY) process.exit(0);
 for (const count of [10_000, 1_000_000]) {
   const cost = await readCost(count);
   console.log(

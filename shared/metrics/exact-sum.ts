@@ -108,6 +108,13 @@ function roundPartials(partials: number[]): number {
 }
 
 function canonical(partials: number[]): ExactSum {
+  // The fold's common case, one or two non-overlapping partials whose rounded sum is the larger one: the loop
+  // below would return them largest first, so do that without it.
+  if (partials.length === 1 && Number.isFinite(partials[0])) return [partials[0] as number];
+  if (partials.length === 2) {
+    const [small, large] = partials as [number, number];
+    if (large + small === large && Number.isFinite(large)) return [large, small];
+  }
   const components: number[] = [];
   const rest = partials;
   for (let head = roundPartials(rest); head !== 0; head = roundPartials(rest)) {

@@ -72,10 +72,10 @@ export function absorbEvent(
   for (let index = 0; index < columns.length; index++) {
     const column = columns[index] as MonitorSpec['columns'][number];
     const tally = profile.columns[index] as ColumnTally;
-    const code = judgeCode(
-      column,
-      Object.hasOwn(eventValues, column.name) ? eventValues[column.name] : undefined,
-    );
+    // One keyed load instead of hasOwn and a load: what an object inherits is a function (JSON never holds
+    // one), and '__proto__' is refused as a column name, so only own values are read.
+    const found = eventValues[column.name];
+    const code = judgeCode(column, typeof found === 'function' ? undefined : found);
     if (code === NOT_BINNED) continue;
     if (code === NULL_VIOLATION || code === TYPE_VIOLATION) {
       if (code === NULL_VIOLATION) tally.null_violations += sign;
