@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynalite } from '../local/dynalite.js';
 import { startLocalService } from '../local/service.js';
+import { seededRandom } from '../scripts/seeded-random.js';
 import { absorbEvent, emptyProfile, type HourProfile } from '../shared/metrics/profile.js';
 import { buildMonitorSpec, type MonitorSpec } from '../shared/metrics/spec.js';
 import { metricSeries } from '../shared/monitoring/series.js';
@@ -19,23 +20,11 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 9, 1);
 
-/** A seeded PRNG (mulberry32), so every run folds the same events. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** A binary model with 20 monitored columns: 14 numeric inputs, 4 categories, 1 bool, and the score. */
 function twentyColumnModel(): { spec: MonitorSpec; event: (r: () => number) => Record<string, unknown> } {
   const numeric = Array.from({ length: 14 }, (_, i) => `x${i}`);
   const categories = ['c0', 'c1', 'c2', 'c3'];
-  const rand = random(7);
+  const rand = seededRandom(7);
   const baselineValues: Record<string, Float64Array> = {};
   const columns: ColumnProfile[] = numeric.map((name) => {
     const values = Float64Array.from({ length: 5000 }, () => rand() * 100).sort();
@@ -139,7 +128,7 @@ function twentyColumnModel(): { spec: MonitorSpec; event: (r: () => number) => R
 /** Best and median of several passes over the same parsed events: a shared machine adds noise, not speed. */
 function foldThroughput(): { best: number; median: number; events: number } {
   const { spec, event } = twentyColumnModel();
-  const rand = random(11);
+  const rand = seededRandom(11);
   const events = Array.from({ length: 100_000 }, () => event(rand));
   const rates: number[] = [];
   for (let pass = 0; pass < 7; pass++) {
@@ -165,7 +154,7 @@ function foldThroughput(): { best: number; median: number; events: number } {
 async function readCost(count: number): Promise<{ items: number; ms: number }> {
   const { spec, event } = twentyColumnModel();
   const hours = new Map<number, HourProfile>();
-  const rand = random(count);
+  const rand = seededRandom(count);
   for (let i = 0; i < count; i++) {
     const hour = START + Math.floor((i / count) * 30 * 24) * HOUR;
     const profile = hours.get(hour) ?? emptyProfile(spec);

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { seededRandom } from './seeded-random.js';
 
 export const DEMO_PROJECT = 'bank_churn';
 export const DEMO_MODEL = 'churn_classifier';
@@ -54,18 +55,6 @@ export interface DemoResult {
 }
 
 type Row = Record<string, string | number | boolean | null>;
-
-/** mulberry32: a small, fast, well-distributed 32-bit PRNG; enough for demo data. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function normal(random: () => number, mean: number, sd: number): number {
   // Box-Muller; 1 - u keeps the logarithm finite.
@@ -186,7 +175,7 @@ function timeline(now: number, days: number): Timeline {
 
 /** The events of one hour, the same on every run: the PRNG is seeded by the hour itself. */
 function hourEvents(hour: number, t: Timeline, seed: number, perHour: number, bounds: Bounds): Row[] {
-  const random = prng(Math.imul(seed, 2_654_435_761) ^ (hour / HOUR_MS));
+  const random = seededRandom(Math.imul(seed, 2_654_435_761) ^ (hour / HOUR_MS));
   const hourOfDay = new Date(hour).getUTCHours();
   const weekday = new Date(hour).getUTCDay();
   const rhythm = 1 + 0.6 * Math.sin((2 * Math.PI * (hourOfDay - 9)) / 24);
@@ -312,7 +301,7 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
   const model = `/v1/projects/${DEMO_PROJECT}/models/${DEMO_MODEL}`;
 
   await admin.expect('POST', '/v1/projects', { project_id: DEMO_PROJECT }, [201, 409]);
-  const baselineRandom = prng(seed);
+  const baselineRandom = seededRandom(seed);
   const baseline = Array.from({ length: options.baselineRows ?? 5000 }, () =>
     customer(baselineRandom, { drifted: false }),
   );

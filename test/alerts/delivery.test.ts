@@ -8,6 +8,7 @@ import type { AlertRecord } from '../../shared/alerts/types.js';
 import { postWebhook } from '../../shared/alerts/webhooks.js';
 import { runMonitor } from '../../shared/monitoring/run.js';
 import type { AlertStore } from '../../shared/storage/alerts.js';
+import { dyingOnce } from '../support/dying-once.js';
 import {
   type Client,
   clientFor,
@@ -54,23 +55,6 @@ afterAll(async () => {
   receiver.closeAllConnections();
   await new Promise((resolve) => receiver.close(resolve));
 });
-
-/** An alert store that throws once at the chosen call, as a process dying there would. */
-function dyingOnce(store: AlertStore, method: keyof AlertStore, onCall: number): AlertStore {
-  let calls = 0;
-  return new Proxy(store, {
-    get(target, property, receiverObject) {
-      const value = Reflect.get(target, property, receiverObject);
-      if (typeof value !== 'function') return value;
-      if (property !== method) return value.bind(target);
-      return async (...args: unknown[]) => {
-        calls++;
-        if (calls === onCall) throw new Error(`simulated crash in ${String(method)}`);
-        return value.apply(target, args);
-      };
-    },
-  });
-}
 
 function runWith(alerts: AlertStore) {
   const { registry, blobs, events, profiles } = service.services;

@@ -73,14 +73,5 @@ export function finalImages(fixture: FixtureCase, target: string): Array<Record<
   return images;
 }
 
-/** A seeded PRNG (mulberry32) for tests that need many values but no expected numbers from them. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded PRNG for tests that need many values but no expected numbers from them. */
+export { seededRandom } from '../../scripts/seeded-random.js';

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../../shared/api/services.js';
 import { type PollableFeed, recordChanges, runMonitor } from '../../shared/monitoring/run.js';
 import type { ProfileStore } from '../../shared/storage/profiles.js';
+import { dyingOnce } from '../support/dying-once.js';
 import {
   type Client,
   clientFor,
@@ -56,23 +57,6 @@ async function metric(id: string, hour = HOUR): Promise<{ value: number | null; 
   return answer.body.points[0];
 }
 
-/** A profile store that fails once at the chosen call, as a process dying there would. */
-function failingOnce(store: ProfileStore, method: keyof ProfileStore, onCall = 1): ProfileStore {
-  let calls = 0;
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (property !== method || typeof value !== 'function')
-        return typeof value === 'function' ? value.bind(target) : value;
-      return async (...args: unknown[]) => {
-        calls++;
-        if (calls === onCall) throw new Error(`simulated crash in ${String(method)}`);
-        return value.apply(target, args);
-      };
-    },
-  });
-}
-
 function deps(profiles: ProfileStore = services.profiles) {
   return {
     registry: services.registry,
@@ -114,7 +98,7 @@ describe('folding changes exactly once', () => {
     const nextHourBefore = (await metric('traffic', HOUR + 3_600_000)).value ?? 0;
     await publish(40);
     await publish(20, HOUR + 3_600_000);
-    await expect(runMonitor(deps(failingOnce(services.profiles, method, onCall)), allOf)).rejects.toThrow(
+    await expect(runMonitor(deps(dyingOnce(services.profiles, method, onCall)), allOf)).rejects.toThrow(
       /simulated crash/,
     );
     await runMonitor(deps(), allOf);
