@@ -20,6 +20,33 @@ export function exactSumOf(terms: Iterable<number>): ExactSum {
 
 export function addExact(sum: ExactSum, term: number): ExactSum {
   if (!Number.isFinite(term)) throw new RangeError(`cannot sum ${term} exactly`);
+  return addToShortSum(sum, term) ?? addExactSlowly(sum, term);
+}
+
+/**
+ * The fold's common case without the general algorithm: a canonical sum [hi, lo] plus a term is exactly
+ * hi + lo + term; three error-free additions give [round(total), total - round(total)] when the middle step is
+ * exact, which is the canonical form by definition. Undefined when it is not, for the general path.
+ */
+function addToShortSum(sum: ExactSum, term: number): ExactSum | undefined {
+  if (sum.length > 2) return undefined;
+  const [s, e] = twoSum(sum[0] ?? 0, term);
+  const [f, error] = twoSum(e, sum[1] ?? 0);
+  if (error !== 0) return undefined;
+  const [head, rest] = twoSum(s, f);
+  if (!Number.isFinite(head)) return undefined;
+  if (head === 0) return [];
+  return rest === 0 ? [head] : [head, rest];
+}
+
+/** Knuth's two-sum: [fl(a + b), the exact rounding error]. */
+function twoSum(a: number, b: number): [number, number] {
+  const sum = a + b;
+  const bVirtual = sum - a;
+  return [sum, a - (sum - bVirtual) + (b - bVirtual)];
+}
+
+function addExactSlowly(sum: ExactSum, term: number): ExactSum {
   // The same steps as exactSumOf([...sum, term]), without the intermediate arrays.
   const partials: number[] = [];
   for (const component of sum) growOne(partials, component);
