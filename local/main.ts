@@ -26,7 +26,7 @@ if (service.adminTokenGenerated) {
 } else if (!process.env.MODELWATCH_ADMIN_TOKEN) {
   console.log(`Admin token: kept in ${join(dataDir, 'admin-token')}`);
 }
-console.log(`API reference: ${service.url}/docs`);
+console.log(`Dashboard: ${service.url}/  ·  API reference: ${service.url}/docs`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
