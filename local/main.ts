@@ -1,4 +1,5 @@
-// `npm start`: the local service, configured only by PORT, MODELWATCH_DATA_DIR and MODELWATCH_ADMIN_TOKEN.
+// `npm start`: the local service, configured by PORT, MODELWATCH_DATA_DIR, MODELWATCH_ADMIN_TOKEN and
+// MODELWATCH_MONITOR_INTERVAL_MS (how often metrics are folded in the background; default 10 s, 0 turns it off).
 import { join, resolve } from 'node:path';
 import { startLocalService } from './service.js';
 
