@@ -1,5 +1,5 @@
 // What the registry stores, independent of the database behind it.
-import type { ColumnInfo, DatasetProfile, ModelInfo, MonitoringConfig } from '../schema/types.js';
+import type { ColumnInfo, ModelInfo, MonitoringConfig } from '../schema/types.js';
 import type { TableFormat } from '../tables/records.js';
 
 export interface ProjectRecord {
@@ -61,5 +61,3 @@ export interface RegistryStore {
   putUpload(upload: UploadRecord): Promise<void>;
   getUpload(projectId: string, uploadId: string): Promise<UploadRecord | undefined>;
 }
-
-export type { DatasetProfile };
