@@ -1,8 +1,6 @@
 // Contract section 6 over real HTTP: rules, evaluation per completed bin, records, and notifications
 // delivered to a local webhook receiver and the local SNS outbox.
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Client,
@@ -11,13 +9,12 @@ import {
   startTestService,
   type TestService,
 } from '../support/local-service.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 let service: TestService;
 let admin: Client;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let receiverUrl: string;
-const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = [];
-let failNext = 0;
 const model = '/v1/projects/bank/models/churn';
 const DAY = Date.UTC(2026, 0, 5); // a Monday, long past: every bin is complete
 const HOUR = 3_600_000;
@@ -26,28 +23,13 @@ beforeAll(async () => {
   service = await startTestService();
   admin = clientFor(service.url, service.adminToken);
   await seedChurnModel(admin);
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      if (failNext > 0) {
-        failNext--;
-        response.writeHead(503).end();
-        return;
-      }
-      received.push({ headers: request.headers, body });
-      response.writeHead(200).end('ok');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  receiver = await startWebhookReceiver();
+  receiverUrl = receiver.url;
 });
 
 afterAll(async () => {
   await service.destroy();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
 });
 
 /** n events in one hour, `outOfRange` of them with a geography the baseline never saw. */
@@ -197,7 +179,7 @@ describe('evaluation and notification', () => {
   });
 
   it('posts each record once to the webhook, signed with the rule secret', async () => {
-    const mine = received.filter((r) => JSON.parse(r.body).rule_id === ruleId);
+    const mine = receiver.deliveries.filter((r) => JSON.parse(r.body).rule_id === ruleId);
     expect(mine).toHaveLength(2);
     for (const delivery of mine) {
       const expected = `sha256=${createHmac('sha256', secret).update(delivery.body).digest('hex')}`;
@@ -218,10 +200,10 @@ describe('evaluation and notification', () => {
   });
 
   it('never notifies twice across repeated runs', async () => {
-    const before = received.length;
+    const before = receiver.deliveries.length;
     await admin.post('/v1/monitor/run');
     await admin.post('/v1/monitor/run');
-    expect(received.length).toBe(before);
+    expect(receiver.deliveries.length).toBe(before);
   });
 
   it('updates a record in place when late data raises its severity, and notifies the rise once', async () => {
@@ -236,7 +218,7 @@ describe('evaluation and notification', () => {
       revision: 2,
       notified_severity: 'critical',
     });
-    const deliveries = received.filter((r) => JSON.parse(r.body).alert_id === first.alert_id);
+    const deliveries = receiver.deliveries.filter((r) => JSON.parse(r.body).alert_id === first.alert_id);
     expect(deliveries.map((d) => JSON.parse(d.body).severity)).toEqual(['warning', 'critical']);
   });
 
@@ -254,10 +236,10 @@ describe('evaluation and notification', () => {
   it('records a failing webhook on the record and retries it, without failing the run', async () => {
     const hour = DAY + 5 * HOUR;
     await publish(hour, 10, 9, 'h5');
-    failNext = 5; // more than the attempts: delivery fails
+    receiver.failNext(5); // more than the attempts: delivery fails
     const run = await admin.post('/v1/monitor/run');
+    receiver.failNext(0);
     expect(run.status).toBe(200);
-    failNext = 0;
     const record = (await recordsOf()).find((r: { bin_start: number }) => r.bin_start === hour);
     expect(record.delivery_failures).toEqual([
       expect.objectContaining({ channel: 'webhook', error: 'HTTP 503' }),

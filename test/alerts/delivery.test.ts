@@ -1,7 +1,5 @@
 // Delivery guarantees: a run dying around a notification never sends it twice, and webhooks retry, time out
 // and speak Slack's format.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxChannel } from '../../shared/alerts/channels.js';
 import type { AlertRecord } from '../../shared/alerts/types.js';
@@ -16,44 +14,25 @@ import {
   startTestService,
   type TestService,
 } from '../support/local-service.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 let service: TestService;
 let admin: Client;
-let receiver: Server;
+let receiver: WebhookReceiver;
 let url: string;
-const deliveries: Array<{ body: string; headers: IncomingMessage['headers'] }> = [];
-let behaviour: 'ok' | 'fail-twice' | 'hang' = 'ok';
-let failures = 0;
 const model = '/v1/projects/bank/models/churn';
 
 beforeAll(async () => {
   service = await startTestService();
   admin = clientFor(service.url, service.adminToken);
   await seedChurnModel(admin);
-  receiver = createServer((request, response) => {
-    let body = '';
-    request.on('data', (chunk) => {
-      body += chunk;
-    });
-    request.on('end', () => {
-      if (behaviour === 'hang') return; // never answers
-      if (behaviour === 'fail-twice' && failures < 2) {
-        failures++;
-        response.writeHead(500).end();
-        return;
-      }
-      deliveries.push({ body, headers: request.headers });
-      response.writeHead(204).end();
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  receiver = await startWebhookReceiver();
+  url = receiver.url;
 });
 
 afterAll(async () => {
   await service.destroy();
-  receiver.closeAllConnections();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver.close();
 });
 
 function runWith(alerts: AlertStore) {
@@ -100,7 +79,8 @@ async function breachingHour(hour: number, prefix: string): Promise<string> {
   return rule.body.rule_id;
 }
 
-const deliveriesOf = (ruleId: string) => deliveries.filter((d) => JSON.parse(d.body).rule_id === ruleId);
+const deliveriesOf = (ruleId: string) =>
+  receiver.deliveries.filter((d) => JSON.parse(d.body).rule_id === ruleId);
 
 async function recordsOf(ruleId: string): Promise<Array<{ alert_id: string; notified_severity: string }>> {
   return (await admin.get(`${model}/alerts`)).body.items.filter(
@@ -153,22 +133,21 @@ describe('webhooks', () => {
   const record = { alert_id: 'al_x', severity: 'warning', message: 'WARNING: traffic is 3' } as AlertRecord;
 
   it('retries a failing receiver with backoff until it answers', async () => {
-    behaviour = 'fail-twice';
-    failures = 0;
-    const before = deliveries.length;
+    receiver.failNext(2);
+    const failedBefore = receiver.failed();
+    const before = receiver.deliveries.length;
     await postWebhook(url, record, 'secret', { backoffMs: 10 });
-    expect(failures).toBe(2);
-    expect(deliveries.length).toBe(before + 1);
-    expect(deliveries.at(-1)?.headers['x-modelwatch-delivery']).toBe('al_x:warning');
-    behaviour = 'ok';
+    expect(receiver.failed() - failedBefore).toBe(2);
+    expect(receiver.deliveries.length).toBe(before + 1);
+    expect(receiver.deliveries.at(-1)?.headers['x-modelwatch-delivery']).toBe('al_x:warning');
   });
 
   it('gives up on a receiver that does not answer within 5 s per attempt', async () => {
-    behaviour = 'hang';
+    receiver.hang(true);
     const started = Date.now();
     await expect(postWebhook(url, record, 'secret', { attempts: 1 })).rejects.toThrow(/no answer within 5 s/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(4_900);
-    behaviour = 'ok';
+    receiver.hang(false);
   }, 15_000);
 
   it("sends Slack incoming webhooks Slack's text format", async () => {
