@@ -1,33 +1,20 @@
 // Evaluates a model's alert rules on completed bins: every bin holding data when a rule is new or edited,
 // then the bins whose hours changed (new events, late labels, rebuilt profiles). Records are upserted, one per
-// rule, bin and column; notifications are claimed before they are sent, so a state is never notified twice.
+// rule, bin and column; the notifications they call for are sent once every rule is evaluated (delivery.ts).
 import { createHash } from 'node:crypto';
 import { computeMetric } from '../metrics/registry.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import { profilesByBin } from '../monitoring/series.js';
-import type { AlertStore } from '../storage/alerts.js';
 import type { ModelRef, ProfileStore } from '../storage/profiles.js';
 import { type BinSize, binStartOf, HOUR_MS, nextBinStart } from '../time/bins.js';
-import type { MessageChannel } from './channels.js';
+import { type DeliveryDeps, type DueNotification, deliverDue } from './delivery.js';
 import { compare, comparedValue, shouldNotify } from './evaluate.js';
-import {
-  dashboardLink,
-  emailBody,
-  emailSubject,
-  recordMessage,
-  resolvedMessage,
-  smsText,
-} from './messages.js';
-import type { AlertRecord, AlertRule, DeliveryFailure, Severity } from './types.js';
-import { postWebhook, type WebhookOptions } from './webhooks.js';
+import { recordMessage, resolvedMessage } from './messages.js';
+import type { AlertRecord, AlertRule, Severity } from './types.js';
 
-export interface AlertDeps {
-  alerts: AlertStore;
+/** Built once per monitor run: the delivery budget is shared by every model the run evaluates with it. */
+export interface AlertDeps extends DeliveryDeps {
   profiles: ProfileStore;
-  channel: MessageChannel;
-  clock: () => number;
-  dashboardUrl?: string;
-  webhook?: WebhookOptions;
 }
 
 export interface AlertSummary {
@@ -91,19 +78,26 @@ export async function evaluateModelAlerts(
     ? await deps.profiles.listHours(model, version)
     : [];
   const stillPending = new Set<number>();
+  const due: DueNotification[] = [];
   for (const rule of rules) {
     const hours = rule.needs_backfill ? [...allHours, ...changedHours] : changedHours;
     const bins = [...touchedBins(rule, hours)].sort((a, b) => a - b);
-    const due = bins.filter((bin) => completed(rule, bin, now));
+    const dueBins = bins.filter((bin) => completed(rule, bin, now));
     for (const hour of hours) {
       const bin = binStartOf(rule.bin_size, hour);
       const dependent =
         rule.compare_to === 'time_period' ? shiftBins(rule.bin_size, bin, rule.compare_bin_delta) : bin;
       if (!completed(rule, dependent, now)) stillPending.add(hour);
     }
-    if (due.length > 0) await evaluateBins(deps, model, version, spec, rule, due, summary);
-    if (rule.needs_backfill) await deps.alerts.putRule({ ...rule, needs_backfill: false });
+    if (dueBins.length > 0) await evaluateBins(deps, model, version, spec, rule, dueBins, summary, due);
   }
+  const delivered = await deliverDue(deps, due);
+  summary.notifications_sent = delivered.sent;
+  // The bin of a notification left unsent stays pending: the next run evaluates it again and finds it due.
+  for (const { record } of delivered.deferred) stillPending.add(record.bin_start);
+  // Only now: a run dying before this point evaluates the new rule's bins again, notifications included.
+  for (const rule of rules)
+    if (rule.needs_backfill) await deps.alerts.putRule({ ...rule, needs_backfill: false });
   summary.pending_hours = [...stillPending].sort((a, b) => a - b);
   return summary;
 }
@@ -116,6 +110,7 @@ async function evaluateBins(
   rule: AlertRule,
   bins: number[],
   summary: AlertSummary,
+  due: DueNotification[],
 ): Promise<void> {
   const first = bins[0] as number;
   const from =
@@ -140,7 +135,7 @@ async function evaluateBins(
           ? metricAt(previousBin(rule.bin_size, bin, rule.compare_bin_delta)).value
           : null;
       const compared = comparedValue(rule, current.value, earlier);
-      await upsertRecord(deps, rule, bin, column, current.value, earlier, compared, summary);
+      await upsertRecord(deps, rule, bin, column, current.value, earlier, compared, summary, due);
     }
   }
 }
@@ -154,6 +149,7 @@ async function upsertRecord(
   earlier: number | null,
   compared: number | null,
   summary: AlertSummary,
+  due: DueNotification[],
 ): Promise<void> {
   const now = deps.clock();
   const existing = await deps.alerts.getRecord(rule, bin, rule.rule_id, column);
@@ -189,7 +185,7 @@ async function upsertRecord(
     existing.value === fields.value &&
     !existing.resolved &&
     existing.threshold === fields.threshold;
-  let record: AlertRecord = existing
+  const record: AlertRecord = existing
     ? {
         ...existing,
         ...fields,
@@ -218,59 +214,5 @@ async function upsertRecord(
     await deps.alerts.putRecord(record);
     summary.records_written++;
   }
-  if (rule.muted || !shouldNotify(severity, record.notified_severity)) return;
-  // Claim first: if a run dies after the claim, the state is marked notified rather than sent twice.
-  const failures = (await deps.alerts.claimNotification(record.alert_id, severity, now))
-    ? await deliver(deps, rule, record)
-    : [];
-  if (failures !== null) summary.notifications_sent++;
-  record = {
-    ...record,
-    notified_severity: severity,
-    delivery_failures: [...record.delivery_failures, ...(failures ?? [])],
-  };
-  await deps.alerts.putRecord(record);
-}
-
-/** Sends to every channel of the rule; a failing channel is recorded, never fatal to the run. */
-async function deliver(deps: AlertDeps, rule: AlertRule, record: AlertRecord): Promise<DeliveryFailure[]> {
-  const failures: DeliveryFailure[] = [];
-  const failed = (channel: DeliveryFailure['channel'], target: string, error: unknown) =>
-    failures.push({
-      channel,
-      target,
-      severity: record.severity,
-      error: (error as Error).message,
-      at: deps.clock(),
-    });
-  const { emails, sms, webhooks } = rule.notifications;
-  const link = dashboardLink(deps.dashboardUrl, record);
-  const base = { alert_id: record.alert_id, severity: record.severity };
-  if (emails.length > 0) {
-    await deps.channel
-      .send(
-        {
-          ...base,
-          channel: 'email',
-          to: emails,
-          subject: emailSubject(record),
-          text: emailBody(record, link),
-        },
-        record,
-      )
-      .catch((error) => failed('email', emails.join(','), error));
-  }
-  if (sms.length > 0) {
-    await deps.channel
-      .send({ ...base, channel: 'sms', to: sms, text: smsText(record) }, record)
-      .catch((error) => failed('sms', sms.join(','), error));
-  }
-  await Promise.all(
-    webhooks.map((url) =>
-      postWebhook(url, record, rule.webhook_secret, deps.webhook).catch((error) =>
-        failed('webhook', url, error),
-      ),
-    ),
-  );
-  return failures;
+  if (!rule.muted && shouldNotify(severity, record.notified_severity)) due.push({ rule, record });
 }

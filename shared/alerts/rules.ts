@@ -5,6 +5,7 @@ import { metricDefinition } from '../metrics/registry.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import type { AlertStore } from '../storage/alerts.js';
 import type { ModelRef, ProfileStore } from '../storage/profiles.js';
+import { webhookUrlProblem } from './egress.js';
 import type { AlertRule, Notifications, RuleBinSize } from './types.js';
 
 export interface RuleRequest {
@@ -88,6 +89,17 @@ export function checkThresholds(
   }
 }
 
+/**
+ * What can be told without DNS; the destination's addresses are checked again at every delivery, where the
+ * egress policy of the deployment applies (a name can point elsewhere by then).
+ */
+export function checkWebhooks(webhooks: string[] | undefined): void {
+  for (const [index, url] of (webhooks ?? []).entries()) {
+    const problem = webhookUrlProblem(url);
+    if (problem) throw new InvalidInput(`notifications.webhooks[${index}]: ${problem}`);
+  }
+}
+
 export async function createRule(
   deps: RuleDeps,
   model: ModelRef,
@@ -98,6 +110,7 @@ export async function createRule(
   checkMetricAndColumns(spec, request.metric, columns);
   const warning = request.warning_threshold ?? null;
   checkThresholds(request.condition, warning, request.critical_threshold);
+  checkWebhooks(request.notifications?.webhooks);
   const now = deps.clock();
   const rule: AlertRule = {
     rule_id: `rule_${randomBytes(9).toString('base64url')}`,
@@ -141,6 +154,7 @@ export async function updateRule(
   patch: RulePatch,
 ): Promise<AlertRule> {
   const rule = await requireRule(deps.alerts, model, ruleId);
+  checkWebhooks(patch.notifications?.webhooks);
   const next: AlertRule = {
     ...rule,
     ...(patch.name !== undefined ? { name: patch.name } : {}),

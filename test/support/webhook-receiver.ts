@@ -1,4 +1,5 @@
-// A local webhook receiver for alert tests: records what it is sent, and can be told to fail or to hang.
+// A local webhook receiver for alert tests: records what it is sent, and can be told to fail, to hang or to
+// answer with a redirect.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -11,12 +12,16 @@ export interface WebhookReceiver {
   url: string;
   /** Requests answered 2xx, in arrival order. */
   deliveries: Delivery[];
+  /** Every request received, whatever the answer. */
+  received(): number;
   /** Answer the next `count` requests with 503. */
   failNext(count: number): void;
   /** Requests answered 503 so far. */
   failed(): number;
   /** While on, requests are read and never answered. */
   hang(on: boolean): void;
+  /** While set, requests are answered with this redirect status and Location; null to stop. */
+  redirect(location: string | null, status?: number): void;
   close(): Promise<void>;
 }
 
@@ -25,13 +30,20 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   let failing = 0;
   let failed = 0;
   let hanging = false;
+  let received = 0;
+  let redirect: { location: string; status: number } | null = null;
   const server = createServer((request, response) => {
     let body = '';
     request.on('data', (chunk) => {
       body += chunk;
     });
     request.on('end', () => {
+      received++;
       if (hanging) return;
+      if (redirect) {
+        response.writeHead(redirect.status, { location: redirect.location }).end();
+        return;
+      }
       if (failing > 0) {
         failing--;
         failed++;
@@ -46,12 +58,16 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     deliveries,
+    received: () => received,
     failNext: (count) => {
       failing = count;
     },
     failed: () => failed,
     hang: (on) => {
       hanging = on;
+    },
+    redirect: (location, status = 307) => {
+      redirect = location === null ? null : { location, status };
     },
     close: async () => {
       server.closeAllConnections();
