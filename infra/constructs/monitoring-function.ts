@@ -148,11 +148,12 @@ export class MonitoringFunction extends Construct {
 
   /**
    * Grants object access in the baseline bucket and names it in MODELWATCH_BASELINE_BUCKET. `readwrite` also
-   * covers multipart uploads and signing presigned PUT URLs (a presigned URL carries the signer's permissions).
+   * covers multipart uploads, signing presigned PUT URLs (a presigned URL carries the signer's permissions), and
+   * deleting the files of an upload that lost a race for its dataset id.
    */
   public useBaselineBucket(bucket: IBucket, access: DataAccess): this {
     const actions = ['s3:GetObject'];
-    if (access === 'readwrite') actions.push('s3:PutObject', 's3:AbortMultipartUpload');
+    if (access === 'readwrite') actions.push('s3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject');
     this.role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [bucket.arnForObjects('*')] }));
     // ListBucket lets a missing key answer 404 (NoSuchKey) rather than 403.
     this.role.addToPrincipalPolicy(

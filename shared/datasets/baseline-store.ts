@@ -1,5 +1,6 @@
 // How a baseline is kept in the blob store: the raw upload, the profile (JSON) and the sorted values of
-// every numeric column (one Float64 blob), which drift bins with any edges are counted from.
+// every numeric column (one Float64 blob), which drift bins with any edges are counted from. Readers find them
+// through the keys in the dataset's registry record, never by computing a path.
 import type { Readable } from 'node:stream';
 import type { DatasetProfile } from '../schema/types.js';
 import { type BlobStore, readAll } from '../storage/blobs.js';
@@ -16,8 +17,14 @@ interface ProfileDocument {
   values_layout: Record<string, { offset: number; length: number }>;
 }
 
-export function baselineKeys(projectId: string, datasetId: string) {
-  const prefix = `baselines/${projectId}/${datasetId}`;
+export type BaselineKeys = Pick<DatasetRecord, 'raw_key' | 'profile_key' | 'values_key'>;
+
+/**
+ * Each PUT of a baseline writes under its own upload id: two PUTs to one dataset id at once never overwrite each
+ * other's blobs, and the registry record names the one set that won.
+ */
+export function baselineKeys(projectId: string, datasetId: string, uploadId: string): BaselineKeys {
+  const prefix = `baselines/${projectId}/${datasetId}/${uploadId}`;
   return {
     raw_key: `${prefix}/raw`,
     profile_key: `${prefix}/profile.json`,
@@ -41,6 +48,18 @@ export async function saveBaseline(
   await blobs.put(keys.values_key, Buffer.from(packed.buffer), 'application/octet-stream');
   const document: ProfileDocument = { profile: baseline.profile, values_layout: layout };
   await blobs.put(keys.profile_key, JSON.stringify(document), 'application/json');
+}
+
+/** Best effort: blobs of a PUT that lost the race or failed are garbage, and nothing reads them. */
+export async function discardBaseline(blobs: BlobStore, keys: BaselineKeys): Promise<void> {
+  await Promise.all(
+    [keys.raw_key, keys.profile_key, keys.values_key].map((key) =>
+      blobs.delete(key).catch((error) => {
+        const message = 'could not delete an abandoned baseline blob';
+        console.warn(JSON.stringify({ level: 'WARN', message, key, error: String(error) }));
+      }),
+    ),
+  );
 }
 
 export async function loadProfile(blobs: BlobStore, record: DatasetRecord): Promise<ProfileDocument> {

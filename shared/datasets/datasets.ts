@@ -7,7 +7,13 @@ import type { ColumnInfo } from '../schema/types.js';
 import type { BlobStore, PresignedUpload } from '../storage/blobs.js';
 import type { DatasetRecord, RegistryStore } from '../storage/registry.js';
 import { readRows, type TableFormat } from '../tables/records.js';
-import { baselineKeys, loadProfile, saveBaseline } from './baseline-store.js';
+import {
+  type BaselineKeys,
+  baselineKeys,
+  discardBaseline,
+  loadProfile,
+  saveBaseline,
+} from './baseline-store.js';
 
 export interface DatasetInfo {
   dataset_id: string;
@@ -22,7 +28,8 @@ export interface DatasetDeps {
 }
 
 const UPLOAD_URL_SECONDS = 3600;
-const MAX_COLUMNS = 2000;
+/** No request outlives a Lambda's 15-minute limit, so a claim older than that was left by a PUT that died. */
+const CLAIM_MS = 15 * 60 * 1000;
 
 /** Profiles a baseline from a stream, keeping the raw bytes in the blob store unless they are already there. */
 export async function uploadDataset(
@@ -38,7 +45,51 @@ export async function uploadDataset(
       `dataset '${datasetId}' already exists in project '${projectId}'; baselines are immutable`,
     );
   }
-  const keys = baselineKeys(projectId, datasetId);
+  const uploadId = `bl_${randomBytes(12).toString('base64url')}`;
+  const now = deps.clock();
+  // The claim only lets a concurrent PUT answer 409 before reading its body; the conditional create of the
+  // record is what decides which PUT wins, so even a claim that expired mid-upload never lets baselines mix.
+  const claim = {
+    project_id: projectId,
+    dataset_id: datasetId,
+    upload_id: uploadId,
+    expires_at: now + CLAIM_MS,
+  };
+  await deps.registry.claimDataset(claim, now);
+  try {
+    const keys = baselineKeys(projectId, datasetId, uploadId);
+    const target = { projectId, datasetId, uploadId, keys };
+    const { record, info } = await storeBaseline(deps, target, source, maxCardinality).catch(
+      async (error) => {
+        await discardBaseline(deps.blobs, keys);
+        throw error;
+      },
+    );
+    try {
+      await deps.registry.createDataset(record);
+    } catch (error) {
+      const owner = await ownerOf(deps.registry, record);
+      // A create that landed but answered an error (a retried put meeting its own item) is still this PUT's.
+      if (owner === 'this') return info;
+      // When the registry cannot say, the blobs may be live: leaking them beats breaking a stored dataset.
+      if (owner === 'another') await discardBaseline(deps.blobs, keys);
+      throw error;
+    }
+    return info;
+  } finally {
+    // Best effort: a claim left behind expires.
+    await deps.registry.releaseDatasetClaim(projectId, datasetId, uploadId).catch(() => undefined);
+  }
+}
+
+/** Writes one PUT's raw bytes, profile and sorted values under its own keys, and the record naming them. */
+async function storeBaseline(
+  deps: DatasetDeps,
+  target: { projectId: string; datasetId: string; uploadId: string; keys: BaselineKeys },
+  source: { body: Readable; format: TableFormat; rawAlreadyAt?: string },
+  maxCardinality: number,
+): Promise<{ record: DatasetRecord; info: DatasetInfo }> {
+  const { projectId, datasetId, uploadId, keys } = target;
   const profiler = new BaselineProfiler(maxCardinality, source.format === 'csv');
   // Store the raw bytes first, then parse them back from the store: the same single path as the upload
   // flow, and the raw baseline is kept for re-profiling.
@@ -52,8 +103,6 @@ export async function uploadDataset(
   }
   const { profile, sortedValues } = profiler.finish(datasetId);
   if (profile.row_count === 0) throw new InvalidInput('the baseline has no rows');
-  if (profile.columns.length > MAX_COLUMNS)
-    throw new InvalidInput(`the baseline has more than ${MAX_COLUMNS} columns`);
   await saveBaseline(deps.blobs, keys, { profile, sortedValues });
   // Uploads expire after a few days; the baseline keeps its own copy of the raw file.
   if (rawKey !== keys.raw_key) await deps.blobs.copy(rawKey, keys.raw_key);
@@ -63,11 +112,26 @@ export async function uploadDataset(
     row_count: profile.row_count,
     column_count: profile.columns.length,
     created_at: deps.clock(),
+    upload_id: uploadId,
     ...keys,
-    raw_key: keys.raw_key,
   };
-  await deps.registry.createDataset(record);
-  return { dataset_id: datasetId, row_count: profile.row_count, columns: profile.columns.map(columnInfoOf) };
+  const info = {
+    dataset_id: datasetId,
+    row_count: profile.row_count,
+    columns: profile.columns.map(columnInfoOf),
+  };
+  return { record, info };
+}
+
+/** Which PUT the dataset's stored record belongs to: this one, another (or none yet), or unknown. */
+async function ownerOf(
+  registry: RegistryStore,
+  record: DatasetRecord,
+): Promise<'this' | 'another' | 'unknown'> {
+  return registry.getDataset(record.project_id, record.dataset_id).then(
+    (stored) => (stored?.upload_id === record.upload_id ? 'this' : 'another'),
+    () => 'unknown' as const,
+  );
 }
 
 /** Starts a presigned upload for a baseline too large for one request. */

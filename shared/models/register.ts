@@ -17,6 +17,8 @@ export interface ModelRequest {
 }
 
 export const DEFAULT_RETENTION_DAYS = 180;
+/** The widest multiclass model the service promises to fold (contract section 7): its confusion matrix is 500². */
+export const MAX_CLASSES = 500;
 const ROLES = ['inputs', 'outputs', 'targets', 'decisions', 'metadata'] as const;
 const isNumeric = (column: ColumnProfile) => column.data_type === 'int' || column.data_type === 'float';
 
@@ -104,6 +106,14 @@ function checkTask(
       if (!order || order.length < 2) {
         throw new InvalidInput(
           'target_class_order: a multiclass model needs its classes (at least two), in output order',
+        );
+      }
+      if (order.length > MAX_CLASSES) {
+        const source = givenOrder
+          ? 'target_class_order'
+          : `target_class_order (the categories of '${target?.name}')`;
+        throw new InvalidInput(
+          `${source}: a multiclass model has at most ${MAX_CLASSES} classes, not ${order.length}`,
         );
       }
       if (outputs.length !== order.length) {

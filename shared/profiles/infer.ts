@@ -4,6 +4,11 @@ import type { ColumnProfile, DatasetProfile, DataType } from '../schema/types.js
 import { deciles } from './quantile.js';
 
 export const DEFAULT_MAX_INFERRED_CARDINALITY = 100;
+/** The widths the service promises to store, fold and query (contract section 7). */
+export const MAX_INFERRED_CARDINALITY = 100_000;
+export const MAX_COLUMNS = 2000;
+/** Column names travel in every spec, profile and rule item: long ones would eat the item-size headroom. */
+export const MAX_COLUMN_NAME_LENGTH = 256;
 
 // Plain decimal numbers only: Number() would also accept '0x1F', 'Infinity' and whitespace.
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -109,7 +114,17 @@ export class BaselineProfiler {
   constructor(
     private readonly maxCardinality = DEFAULT_MAX_INFERRED_CARDINALITY,
     private readonly textCells = false,
-  ) {}
+  ) {
+    if (
+      !Number.isInteger(maxCardinality) ||
+      maxCardinality < 1 ||
+      maxCardinality > MAX_INFERRED_CARDINALITY
+    ) {
+      throw new InvalidInput(
+        `max_inferred_cardinality: must be an integer from 1 to ${MAX_INFERRED_CARDINALITY}`,
+      );
+    }
+  }
 
   absorb(values: Record<string, unknown>): void {
     for (const name of Object.keys(values)) {
@@ -117,6 +132,17 @@ export class BaselineProfiler {
         // A key that JavaScript objects treat as their prototype cannot be a column anywhere downstream.
         if (name === '__proto__')
           throw new InvalidInput("column name '__proto__' is reserved; rename the column");
+        if (name.length === 0 || name.length > MAX_COLUMN_NAME_LENGTH) {
+          throw new InvalidInput(
+            `columns: column names are 1 to ${MAX_COLUMN_NAME_LENGTH} characters ('${name.slice(0, 40)}${name.length > 40 ? '...' : ''}' has ${name.length})`,
+          );
+        }
+        // Checked as columns appear, so an over-wide baseline is refused before it is read to the end.
+        if (this.columns.size >= MAX_COLUMNS) {
+          throw new InvalidInput(
+            `columns: a baseline has at most ${MAX_COLUMNS} columns; '${name.slice(0, 40)}' would be column ${MAX_COLUMNS + 1}`,
+          );
+        }
         const observer = new ColumnObserver(name, this.maxCardinality, this.textCells);
         // A column first seen late was missing (null) in every earlier row.
         observer.nulls = this.rows;

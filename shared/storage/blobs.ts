@@ -16,6 +16,8 @@ export interface BlobStore {
   read(key: string): Promise<Readable | undefined>;
   /** Copies a blob within the store. */
   copy(fromKey: string, toKey: string): Promise<void>;
+  /** Removes a blob; removing one that is not there is not an error. */
+  delete(key: string): Promise<void>;
   /** A URL a client can PUT the blob's bytes to, without a token, until it expires. */
   presignUpload(key: string, contentType: string, expiresInSeconds: number): Promise<PresignedUpload>;
 }

@@ -14,6 +14,11 @@ export interface DatasetRecord {
   /** Column info lives in the profile blob: a wide dataset's categories would not fit in one item. */
   column_count: number;
   created_at: number;
+  /**
+   * The baseline PUT whose blobs this record names: every PUT writes under its own id, so two at once never mix.
+   * Absent on datasets stored before blobs were kept per PUT; their keys below still say where the blobs are.
+   */
+  upload_id?: string;
   /** Blob keys of the raw upload, the profile JSON and the sorted numeric values. */
   raw_key: string;
   profile_key: string;
@@ -46,11 +51,25 @@ export interface UploadRecord {
   expires_at: number;
 }
 
+/** A baseline PUT in progress holds its dataset id, so a second PUT can answer 409 without reading its body. */
+export interface DatasetClaim {
+  project_id: string;
+  dataset_id: string;
+  upload_id: string;
+  /** After this (epoch ms) the claim no longer holds: the PUT that took it is presumed dead. */
+  expires_at: number;
+}
+
 export interface RegistryStore {
   createProject(project: ProjectRecord): Promise<void>;
   getProject(projectId: string): Promise<ProjectRecord | undefined>;
   listProjects(limit: number, nextToken?: string): Promise<{ items: ProjectRecord[]; nextToken?: string }>;
+  /** Stores a dataset unless its id is taken (AlreadyExists): of two PUTs at once, exactly one is stored. */
   createDataset(dataset: DatasetRecord): Promise<void>;
+  /** Takes the dataset id for one PUT, unless another holds an unexpired claim on it (AlreadyExists). */
+  claimDataset(claim: DatasetClaim, now: number): Promise<void>;
+  /** Gives up a claim, if `uploadId` still holds it. */
+  releaseDatasetClaim(projectId: string, datasetId: string, uploadId: string): Promise<void>;
   getDataset(projectId: string, datasetId: string): Promise<DatasetRecord | undefined>;
   createModel(model: ModelRecord): Promise<void>;
   getModel(projectId: string, modelId: string): Promise<ModelRecord | undefined>;

@@ -103,7 +103,7 @@ describe('baseline upload', () => {
 
   it('answers 409 to a large body for an existing dataset, rather than closing the connection', async () => {
     await admin.put(`${base}/taken`, 'a\n1\n', 'text/csv');
-    const body = `a,b\n${'1,2\n'.repeat(1_200_000)}`;
+    const body = `a,b\n${'1,2\n'.repeat(750_000)}`;
     const answer = await admin.put(`${base}/taken`, body, 'text/csv');
     expect(answer.status).toBe(409);
   });

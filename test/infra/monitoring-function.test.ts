@@ -139,7 +139,7 @@ describe('MonitoringFunction', () => {
   it('lets a readwrite bucket binding put objects, which presigned upload URLs rely on', () => {
     expect(policyStatementsOf(logicalId(writer.role))).toContainEqual(
       expect.objectContaining({
-        Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+        Action: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:PutObject'],
         Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [logicalId(bucket), 'Arn'] }, '/*']] },
       }),
     );

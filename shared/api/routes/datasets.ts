@@ -109,6 +109,9 @@ export function datasetRoutes() {
     });
 }
 
+/** The shape `startUpload` gives out; anything else could never name an upload, and an over-long one is no key. */
+const UPLOAD_ID = /^[A-Za-z0-9_-]{1,128}$/;
+
 function uploadIdOf(text: string): string {
   let value: unknown;
   try {
@@ -118,6 +121,9 @@ function uploadIdOf(text: string): string {
   }
   if (!isRecord(value) || typeof value.upload_id !== 'string' || value.upload_id === '') {
     throw new InvalidInput('upload_id is required (a JSON object body refers to a presigned upload)');
+  }
+  if (!UPLOAD_ID.test(value.upload_id)) {
+    throw new InvalidInput('upload_id is not an id that POST .../uploads gives out');
   }
   return value.upload_id;
 }

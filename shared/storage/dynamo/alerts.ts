@@ -1,48 +1,37 @@
-// Alert rules, records and notification claims in the profiles table.
+// Alert rules, records and notification claims in the profiles table. Rules name up to 500 columns and records
+// carry delivery errors, so their documents go through large-items rather than trusting them to stay small.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertRecord, AlertRule, Severity } from '../../alerts/types.js';
 import { InvalidInput } from '../../errors.js';
 import type { AlertStore } from '../alerts.js';
 import { type ModelRef, modelKey } from '../profiles.js';
 import { decodeNextToken, encodeNextToken, queryAll } from './client.js';
+import { type Item, LargeItemStore, partKeysOf } from './large-items.js';
 
 const pad = (value: number) => String(value).padStart(15, '0');
 const recordSk = (binStart: number, ruleId: string, column: string | null) =>
   `${pad(binStart)}#${ruleId}#${column ?? ''}`;
 // Documents are kept as JSON strings: thresholds and values may be numbers DynamoDB cannot hold.
-const strip = <T>(item: Record<string, unknown>) => JSON.parse(item.doc as string) as T;
+const DOC = ['doc'];
 
 export class DynamoAlertStore implements AlertStore {
+  private readonly large: LargeItemStore;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.large = new LargeItemStore(client, tableName);
+  }
 
   async putRule(rule: AlertRule): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `RULES#${modelKey(rule)}`, sk: rule.rule_id, doc: JSON.stringify(rule) },
-      }),
-    );
+    await this.large.put({ pk: `RULES#${modelKey(rule)}`, sk: rule.rule_id }, { doc: JSON.stringify(rule) });
   }
 
   async getRule(model: ModelRef, ruleId: string): Promise<AlertRule | undefined> {
-    const result = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: `RULES#${modelKey(model)}`, sk: ruleId },
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item ? strip<AlertRule>(result.Item) : undefined;
+    const found = await this.large.get({ pk: `RULES#${modelKey(model)}`, sk: ruleId }, DOC);
+    return found ? (JSON.parse(found.bodies.doc as string) as AlertRule) : undefined;
   }
 
   async listRules(model: ModelRef): Promise<AlertRule[]> {
@@ -52,7 +41,8 @@ export class DynamoAlertStore implements AlertStore {
       ExpressionAttributeValues: { ':pk': `RULES#${modelKey(model)}` },
       ConsistentRead: true,
     });
-    return items.map((item) => strip<AlertRule>(item)).sort((a, b) => a.created_at - b.created_at);
+    const rules = await this.documents<AlertRule>(items);
+    return rules.sort((a, b) => a.created_at - b.created_at);
   }
 
   async deleteRule(model: ModelRef, ruleId: string): Promise<boolean> {
@@ -63,6 +53,7 @@ export class DynamoAlertStore implements AlertStore {
         ReturnValues: 'ALL_OLD',
       }),
     );
+    if (result.Attributes) await this.large.deleteParts(partKeysOf(result.Attributes, 'doc'));
     return result.Attributes !== undefined;
   }
 
@@ -72,26 +63,15 @@ export class DynamoAlertStore implements AlertStore {
     ruleId: string,
     column: string | null,
   ): Promise<AlertRecord | undefined> {
-    const result = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: `ALERTS#${modelKey(model)}`, sk: recordSk(binStart, ruleId, column) },
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item ? strip<AlertRecord>(result.Item) : undefined;
+    const key = { pk: `ALERTS#${modelKey(model)}`, sk: recordSk(binStart, ruleId, column) };
+    const found = await this.large.get(key, DOC);
+    return found ? (JSON.parse(found.bodies.doc as string) as AlertRecord) : undefined;
   }
 
   async putRecord(record: AlertRecord): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: `ALERTS#${modelKey(record)}`,
-          sk: recordSk(record.bin_start, record.rule_id, record.column),
-          doc: JSON.stringify(record),
-        },
-      }),
+    await this.large.put(
+      { pk: `ALERTS#${modelKey(record)}`, sk: recordSk(record.bin_start, record.rule_id, record.column) },
+      { doc: JSON.stringify(record) },
     );
   }
 
@@ -115,9 +95,14 @@ export class DynamoAlertStore implements AlertStore {
       }),
     );
     return {
-      items: (result.Items ?? []).map((item) => strip<AlertRecord>(item)),
+      items: await this.documents<AlertRecord>(result.Items ?? []),
       nextToken: encodeNextToken(result.LastEvaluatedKey),
     };
+  }
+
+  private async documents<T>(items: Item[]): Promise<T[]> {
+    const bodies = await this.large.resolve(items, DOC);
+    return bodies.map((body) => JSON.parse(body.doc as string) as T);
   }
 
   async claimNotification(alertId: string, severity: Severity, now: number): Promise<boolean> {

@@ -1,6 +1,7 @@
 // The profiles table: pending deltas (sharded per model), hour profiles per spec version, specs, model state,
 // leases and checkpoints. Profiles and specs are stored as JSON strings: compact, and free of DynamoDB's
-// number limits.
+// number limits. Those that grow with a model's width (profiles, specs, state) go through large-items, so no
+// width the API accepts makes an item outgrow DynamoDB's limit.
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -25,6 +26,16 @@ import {
 import { batchWriteAll } from './batch-write.js';
 import { queryAll } from './client.js';
 import { shardOf } from './event-items.js';
+import {
+  bodyAttributes,
+  encodeBody,
+  ITEM_LIMIT_BYTES,
+  type Item,
+  type ItemKey,
+  itemBytes,
+  LargeItemStore,
+  partKeysOf,
+} from './large-items.js';
 
 /** Shards of each model's pending deltas: 5,000 changes/s over 16 keys stays under a partition's 1,000 WCU. */
 export const DELTA_SHARDS = 16;
@@ -32,51 +43,83 @@ const pad = (value: number, width: number) => String(value).padStart(width, '0')
 const hourKey = (hour: number) => pad(hour, 15);
 const deltaPk = (model: ModelRef, shard: number) => `DELTA#${modelKey(model)}#${shard}`;
 const hourPk = (model: ModelRef, version: number) => `PROF#${modelKey(model)}#${version}`;
+const specKey = (model: ModelRef, version: number) => ({
+  pk: `SPEC#${modelKey(model)}`,
+  sk: pad(version, 10),
+});
+const stateKey = (model: ModelRef) => ({ pk: `STATE#${modelKey(model)}`, sk: 'STATE' });
 const DIRTY = 'DIRTY';
+/**
+ * An event is at most 128 KiB of JSON, so a delta's old and new values fit one item; a delta over this (values
+ * DynamoDB counts larger than their JSON, such as non-ASCII text) keeps its values compressed, or in parts.
+ */
+const DELTA_ITEM_BYTES = ITEM_LIMIT_BYTES - 16 * 1024;
+/** Parts of a delta are keyed by the delta's own key: a redelivered change rewrites identical parts. */
+const DELTA_WRITE_ID = 'v';
+const HOUR_BODIES = ['profile', 'rebuild_seen'];
 
 export function deltaKey(delta: Delta): string {
   return `${hourKey(delta.hour)}#${delta.event_id}#${pad(delta.new_rev, 10)}`;
 }
 
 export class DynamoProfileStore implements ProfileStore {
+  private readonly large: LargeItemStore;
+  /** Parts of the deltas handed out by reads, so deleting a delta deletes its parts too. */
+  private readonly deltaParts = new WeakMap<StoredDelta, ItemKey[]>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.large = new LargeItemStore(client, tableName);
+  }
 
   async putDeltas(deltas: Delta[]): Promise<void> {
-    const items = deltas.map((delta) => ({
-      pk: deltaPk(delta.model, shardOf(delta.event_id, DELTA_SHARDS)),
-      sk: deltaKey(delta),
-      project_id: delta.model.project_id,
-      model_id: delta.model.model_id,
-      event_id: delta.event_id,
-      hour: delta.hour,
-      old_values: delta.old_values === null ? undefined : JSON.stringify(delta.old_values),
-      new_values: JSON.stringify(delta.new_values),
-      new_rev: delta.new_rev,
-      new_written_at: delta.new_written_at,
-    }));
+    const parts: Item[] = [];
+    const items = deltas.map((delta) => {
+      const item = deltaItem(delta);
+      if (itemBytes(item) <= DELTA_ITEM_BYTES) return item;
+      const { old_values, new_values, ...rest } = item;
+      const values = encodeBody(
+        rest,
+        'values',
+        JSON.stringify({ old_values: delta.old_values, new_values: delta.new_values }),
+        DELTA_WRITE_ID,
+        DELTA_ITEM_BYTES - itemBytes(rest),
+      );
+      parts.push(...values.parts);
+      return { ...rest, ...values.set };
+    });
+    // Parts before the deltas naming them: a delta is never visible without its parts.
+    await this.large.writeParts(parts);
     // A stream batch may repeat an item (a retried delivery): one put per key per request.
     const unique = [...new Map(items.map((item) => [`${item.pk}|${item.sk}`, item])).values()];
     await this.writeAll(unique.map((Item) => ({ PutRequest: { Item } })));
   }
 
+  /** Up to `limit` deltas: pages are followed, since a page of large deltas ends at 1 MB, not at the limit. */
   async queryDeltas(model: ModelRef, shard: number, limit: number): Promise<StoredDelta[]> {
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': deltaPk(model, shard) },
-        Limit: limit,
-        ConsistentRead: true,
-      }),
-    );
-    return (result.Items ?? []).map((item) => storedDeltaOf(model, item));
+    const items: Item[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': deltaPk(model, shard) },
+          Limit: limit - items.length,
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(result.Items ?? []));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return this.storedDeltas(model, items);
   }
 
   async getDeltas(model: ModelRef, shard: number, keys: string[]): Promise<StoredDelta[]> {
-    const found: StoredDelta[] = [];
+    const found: Item[] = [];
     for (let i = 0; i < keys.length; i += 100) {
       let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
         {
@@ -87,11 +130,12 @@ export class DynamoProfileStore implements ProfileStore {
         };
       while (request && Object.keys(request).length > 0) {
         const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.tableName] ?? []) found.push(storedDeltaOf(model, item));
+        for (const item of result.Responses?.[this.tableName] ?? []) found.push(item);
         request = result.UnprocessedKeys as typeof request;
       }
     }
-    return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const deltas = await this.storedDeltas(model, found);
+    return deltas.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
   async getJournal(model: ModelRef, shard: number): Promise<string[] | undefined> {
@@ -129,6 +173,8 @@ export class DynamoProfileStore implements ProfileStore {
         DeleteRequest: { Key: { pk: deltaPk(model, shardOf(delta.event_id, DELTA_SHARDS)), sk: delta.key } },
       })),
     );
+    // After the deltas: a delta whose parts were gone could never be folded.
+    await this.large.deleteParts(deltas.flatMap((delta) => this.deltaParts.get(delta) ?? []));
   }
 
   async markDirty(models: ModelRef[]): Promise<void> {
@@ -166,21 +212,15 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async getHour(model: ModelRef, version: number, hour: number): Promise<HourItem | undefined> {
-    const result = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: hourPk(model, version), sk: hourKey(hour) },
-        ConsistentRead: true,
-      }),
-    );
-    const item = result.Item;
-    if (!item) return undefined;
+    const found = await this.large.get({ pk: hourPk(model, version), sk: hourKey(hour) }, HOUR_BODIES);
+    if (!found) return undefined;
+    const { item, bodies } = found;
     return {
-      profile: deserializeProfile(item.profile as string),
+      profile: deserializeProfile(bodies.profile as string),
       rev: item.rev as number,
       applied: (item.applied as string[] | undefined) ?? [],
       ...(item.rebuild_t0 !== undefined ? { rebuild_t0: item.rebuild_t0 as number } : {}),
-      ...(item.rebuild_seen !== undefined ? { rebuild_seen: JSON.parse(item.rebuild_seen as string) } : {}),
+      ...(bodies.rebuild_seen !== undefined ? { rebuild_seen: JSON.parse(bodies.rebuild_seen) } : {}),
     };
   }
 
@@ -191,30 +231,31 @@ export class DynamoProfileStore implements ProfileStore {
     item: HourItem,
     expectedRev: number | undefined,
   ): Promise<boolean> {
-    return this.conditional(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: hourPk(model, version),
-          sk: hourKey(hour),
-          hour,
-          profile: serializeProfile(item.profile),
-          rev: item.rev,
-          applied: item.applied,
-          rebuild_t0: item.rebuild_t0,
-          rebuild_seen: item.rebuild_seen ? JSON.stringify(item.rebuild_seen) : undefined,
-        },
-        ...revisionCondition(expectedRev),
-      }),
+    return this.large.put(
+      {
+        pk: hourPk(model, version),
+        sk: hourKey(hour),
+        hour,
+        rev: item.rev,
+        applied: item.applied,
+        rebuild_t0: item.rebuild_t0,
+      },
+      {
+        profile: serializeProfile(item.profile),
+        rebuild_seen: item.rebuild_seen ? JSON.stringify(item.rebuild_seen) : undefined,
+      },
+      revisionCondition(expectedRev),
     );
   }
 
+  /** One query for the range; parts are read only for the hours whose profile has them. */
   async queryHours(
     model: ModelRef,
     version: number,
     fromHour: number,
     toHour: number,
   ): Promise<Array<{ hour: number; profile: HourProfile }>> {
+    const profileAttributes = bodyAttributes('profile');
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
@@ -223,12 +264,16 @@ export class DynamoProfileStore implements ProfileStore {
         ':from': hourKey(fromHour),
         ':to': hourKey(toHour),
       },
-      ProjectionExpression: '#hour, profile',
-      ExpressionAttributeNames: { '#hour': 'hour' },
+      ProjectionExpression: ['pk', 'sk', '#hour', ...profileAttributes.map((_, i) => `#p${i}`)].join(', '),
+      ExpressionAttributeNames: {
+        '#hour': 'hour',
+        ...Object.fromEntries(profileAttributes.map((name, i) => [`#p${i}`, name])),
+      },
     });
-    return items.map((item) => ({
+    const bodies = await this.large.resolve(items, ['profile']);
+    return items.map((item, index) => ({
       hour: item.hour as number,
-      profile: deserializeProfile(item.profile as string),
+      profile: deserializeProfile(bodies[index]?.profile as string),
     }));
   }
 
@@ -245,43 +290,25 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async getSpec(model: ModelRef, version: number): Promise<MonitorSpec | undefined> {
-    const result = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: `SPEC#${modelKey(model)}`, sk: pad(version, 10) },
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item ? (JSON.parse(result.Item.spec as string) as MonitorSpec) : undefined;
+    const found = await this.large.get(specKey(model, version), ['spec']);
+    return found ? (JSON.parse(found.bodies.spec as string) as MonitorSpec) : undefined;
   }
 
   async putSpec(model: ModelRef, version: number, spec: MonitorSpec): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `SPEC#${modelKey(model)}`, sk: pad(version, 10), spec: JSON.stringify(spec) },
-      }),
-    );
+    await this.large.put(specKey(model, version), { spec: JSON.stringify(spec) });
   }
 
   async getState(model: ModelRef): Promise<ModelState | undefined> {
-    const result = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: `STATE#${modelKey(model)}`, sk: 'STATE' },
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item ? (JSON.parse(result.Item.state as string) as ModelState) : undefined;
+    const found = await this.large.get(stateKey(model), ['state']);
+    return found ? (JSON.parse(found.bodies.state as string) as ModelState) : undefined;
   }
 
+  /** The state's list of hours grows with a rebuild's span, so it may need parts too. */
   async putState(model: ModelRef, state: ModelState, expectedRev: number | undefined): Promise<boolean> {
-    return this.conditional(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: `STATE#${modelKey(model)}`, sk: 'STATE', rev: state.rev, state: JSON.stringify(state) },
-        ...revisionCondition(expectedRev),
-      }),
+    return this.large.put(
+      { ...stateKey(model), rev: state.rev },
+      { state: JSON.stringify(state) },
+      revisionCondition(expectedRev),
     );
   }
 
@@ -342,18 +369,48 @@ export class DynamoProfileStore implements ProfileStore {
   private writeAll(requests: object[]): Promise<void> {
     return batchWriteAll(this.client, this.tableName, requests);
   }
+
+  private async storedDeltas(model: ModelRef, items: Item[]): Promise<StoredDelta[]> {
+    const bodies = await this.large.resolve(items, ['values']);
+    return items.map((item, index) => {
+      const values = bodies[index]?.values;
+      const { old_values, new_values } = values
+        ? (JSON.parse(values) as Pick<Delta, 'old_values' | 'new_values'>)
+        : {
+            old_values: item.old_values
+              ? (JSON.parse(item.old_values as string) as Delta['old_values'])
+              : null,
+            new_values: JSON.parse(item.new_values as string) as Delta['new_values'],
+          };
+      const delta: StoredDelta = {
+        key: item.sk as string,
+        model,
+        event_id: item.event_id as string,
+        hour: item.hour as number,
+        old_values,
+        new_values,
+        new_rev: item.new_rev as number,
+        new_written_at: item.new_written_at as number,
+      };
+      const parts = partKeysOf(item, 'values');
+      if (parts.length > 0) this.deltaParts.set(delta, parts);
+      return delta;
+    });
+  }
 }
 
-function storedDeltaOf(model: ModelRef, item: Record<string, unknown>): StoredDelta {
+function deltaItem(delta: Delta): Item & ItemKey {
   return {
-    key: item.sk as string,
-    model,
-    event_id: item.event_id as string,
-    hour: item.hour as number,
-    old_values: item.old_values ? (JSON.parse(item.old_values as string) as Record<string, unknown>) : null,
-    new_values: JSON.parse(item.new_values as string) as Record<string, unknown>,
-    new_rev: item.new_rev as number,
-    new_written_at: item.new_written_at as number,
+    pk: deltaPk(delta.model, shardOf(delta.event_id, DELTA_SHARDS)),
+    sk: deltaKey(delta),
+    project_id: delta.model.project_id,
+    model_id: delta.model.model_id,
+    event_id: delta.event_id,
+    hour: delta.hour,
+    old_values: delta.old_values === null ? undefined : JSON.stringify(delta.old_values),
+    new_values: JSON.stringify(delta.new_values),
+    new_rev: delta.new_rev,
+    new_written_at: delta.new_written_at,
   };
 }
 

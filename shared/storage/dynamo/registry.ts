@@ -1,17 +1,12 @@
-// The registry table: projects, datasets, models with their monitoring config, tokens and uploads.
+// The registry table: projects, datasets, models with their monitoring config, tokens and uploads. Documents go
+// through large-items: a model's column types and drift bins grow with its width.
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { AlreadyExists, InvalidInput } from '../../errors.js';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { AlreadyExists, InvalidInput, NotFound } from '../../errors.js';
 import type { MonitoringConfig } from '../../schema/types.js';
 import type {
+  DatasetClaim,
   DatasetRecord,
   ModelRecord,
   ProjectRecord,
@@ -20,15 +15,21 @@ import type {
   UploadRecord,
 } from '../registry.js';
 import { decodeNextToken, encodeNextToken } from './client.js';
+import { type Bodies, LargeItemStore } from './large-items.js';
 
 const PROJECTS = 'PROJECTS';
 const projectKey = (projectId: string) => `P#${projectId}`;
+const BODIES = ['data', 'monitoring'];
 
 export class DynamoRegistryStore implements RegistryStore {
+  private readonly large: LargeItemStore;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.large = new LargeItemStore(client, tableName);
+  }
 
   async createProject(project: ProjectRecord): Promise<void> {
     await this.putNew(
@@ -58,7 +59,8 @@ export class DynamoRegistryStore implements RegistryStore {
         ExclusiveStartKey: startKey,
       }),
     );
-    const items = (result.Items ?? []).map((item) => documentOf<ProjectRecord>(item));
+    const bodies = await this.large.resolve(result.Items ?? [], BODIES);
+    const items = bodies.map((body) => documentOf<ProjectRecord>(body));
     return { items, nextToken: encodeNextToken(result.LastEvaluatedKey) };
   }
 
@@ -73,6 +75,51 @@ export class DynamoRegistryStore implements RegistryStore {
     return this.get<DatasetRecord>(projectKey(projectId), `DATASET#${datasetId}`);
   }
 
+  /**
+   * A claim is its own item with plain attributes, apart from the dataset document, so the condition can read its
+   * expiry and a reader of the dataset never sees it. It is compared, not left to TTL: TTL deletes lag by days.
+   */
+  async claimDataset(claim: DatasetClaim, now: number): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: projectKey(claim.project_id),
+            sk: `CLAIM#DATASET#${claim.dataset_id}`,
+            upload_id: claim.upload_id,
+            expires_at: claim.expires_at,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :now',
+          ExpressionAttributeValues: { ':now': now },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new AlreadyExists(
+          `dataset '${claim.dataset_id}' is being uploaded to project '${claim.project_id}' by another request; baselines are immutable`,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async releaseDatasetClaim(projectId: string, datasetId: string, uploadId: string): Promise<void> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: projectKey(projectId), sk: `CLAIM#DATASET#${datasetId}` },
+          ConditionExpression: 'upload_id = :upload',
+          ExpressionAttributeValues: { ':upload': uploadId },
+        }),
+      );
+    } catch (error) {
+      // Expired and taken over by a later PUT: that claim is not ours to release.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
   async createModel(model: ModelRecord): Promise<void> {
     await this.putNew(
       { pk: projectKey(model.info.project_id), sk: `MODEL#${model.info.model_id}`, ...model },
@@ -85,15 +132,12 @@ export class DynamoRegistryStore implements RegistryStore {
   }
 
   async setMonitoringConfig(projectId: string, modelId: string, config: MonitoringConfig): Promise<void> {
-    await this.client.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: projectKey(projectId), sk: `MODEL#${modelId}` },
-        UpdateExpression: 'SET monitoring = :config',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':config': JSON.stringify(config) },
-      }),
+    const updated = await this.large.update(
+      { pk: projectKey(projectId), sk: `MODEL#${modelId}` },
+      { monitoring: JSON.stringify(config) },
+      { ConditionExpression: 'attribute_exists(pk)' },
     );
+    if (!updated) throw new NotFound(`model '${modelId}' does not exist in project '${projectId}'`);
   }
 
   async putToken(token: TokenRecord): Promise<void> {
@@ -127,26 +171,18 @@ export class DynamoRegistryStore implements RegistryStore {
   }
 
   private async get<T>(pk: string, sk: string): Promise<T | undefined> {
-    const result = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk, sk }, ConsistentRead: true }),
-    );
-    return result.Item ? documentOf<T>(result.Item) : undefined;
+    const found = await this.large.get({ pk, sk }, BODIES);
+    return found ? documentOf<T>(found.bodies) : undefined;
   }
 
   private async putNew(item: Record<string, unknown>, conflictMessage: string): Promise<void> {
     const { pk, sk, ...document } = item;
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk, sk, data: JSON.stringify(document) },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new AlreadyExists(conflictMessage);
-      throw error;
-    }
+    const created = await this.large.put(
+      { pk: pk as string, sk: sk as string },
+      { data: JSON.stringify(document) },
+      { ConditionExpression: 'attribute_not_exists(pk)' },
+    );
+    if (!created) throw new AlreadyExists(conflictMessage);
   }
 }
 
@@ -155,8 +191,8 @@ export class DynamoRegistryStore implements RegistryStore {
  * DynamoDB cannot hold, and column names such as `constructor` must stay plain keys. A model's monitoring config
  * is a separate attribute so it can be replaced on its own.
  */
-function documentOf<T>(item: Record<string, unknown>): T {
-  const document = JSON.parse(item.data as string) as Record<string, unknown>;
-  if (typeof item.monitoring === 'string') document.monitoring = JSON.parse(item.monitoring);
+function documentOf<T>(bodies: Bodies): T {
+  const document = JSON.parse(bodies.data as string) as Record<string, unknown>;
+  if (bodies.monitoring !== undefined) document.monitoring = JSON.parse(bodies.monitoring);
   return document as T;
 }

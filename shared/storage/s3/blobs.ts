@@ -2,6 +2,7 @@
 import type { Readable } from 'node:stream';
 import {
   CopyObjectCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   NoSuchKey,
   PutObjectCommand,
@@ -48,6 +49,11 @@ export class S3BlobStore implements BlobStore {
         CopySource: `${this.bucket}/${encodeURIComponent(fromKey)}`,
       }),
     );
+  }
+
+  async delete(key: string): Promise<void> {
+    // S3 answers a delete of a missing key with success, matching the interface.
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   async presignUpload(key: string, contentType: string, expiresInSeconds: number): Promise<PresignedUpload> {

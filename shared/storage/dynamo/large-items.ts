@@ -1,0 +1,370 @@
+// Documents that may outgrow one DynamoDB item (400 KB): gzip'd when that helps, split over part items when still
+// too large. Atomic to readers without transactions: parts go under a fresh write id, then the head naming them
+// is written (conditionally), then the parts it replaced are deleted. Parts of a write whose head never landed
+// are never named by a head, so they are never read, only wasted.
+import { randomUUID } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { backoff, batchWriteAll } from './batch-write.js';
+
+/** DynamoDB's item limit, counted as DynamoDB does: attribute names plus values. */
+export const ITEM_LIMIT_BYTES = 400 * 1024;
+/** A part's payload: leaves room under the item limit for its keys. */
+export const PART_BYTES = 350 * 1024;
+/** Largest encoded body kept in its head: two bodies and a compaction step's digests still fit one item. */
+export const INLINE_BYTES = 64 * 1024;
+/** Below this a body stays plain text: gzip saves little there, and plain items stay readable in the console. */
+const COMPRESS_FROM_BYTES = 8 * 1024;
+const READ_ATTEMPTS = 5;
+const BATCH_GET_LIMIT = 100;
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export type Item = Record<string, unknown>;
+/** Text per body field; undefined: the field is absent. */
+export type Bodies = Record<string, string | undefined>;
+
+export interface Condition {
+  ConditionExpression: string;
+  ExpressionAttributeNames?: Record<string, string>;
+  ExpressionAttributeValues?: Record<string, unknown>;
+}
+
+/** How one body sits on its head: inline (text plain, binary gzip'd) or as parts named by count and write id. */
+export interface EncodedBody {
+  set: Item;
+  /** The field's attributes this encoding leaves unset. */
+  remove: string[];
+  parts: Item[];
+}
+
+const partsAttr = (field: string) => `${field}_parts`;
+const idAttr = (field: string) => `${field}_id`;
+const gzAttr = (field: string) => `${field}_gz`;
+
+/** The head attributes that describe a body: for projections of queries that resolve it later. */
+export function bodyAttributes(field: string): string[] {
+  return [field, partsAttr(field), idAttr(field), gzAttr(field)];
+}
+
+const partPk = (head: ItemKey, field: string) => `PART#${head.pk}#${head.sk}#${field}`;
+const partSk = (writeId: string, index: number) => `${writeId}#${String(index).padStart(5, '0')}`;
+
+export function encodeBody(
+  head: ItemKey,
+  field: string,
+  text: string,
+  writeId: string,
+  inlineLimit = INLINE_BYTES,
+): EncodedBody {
+  const plain = Buffer.from(text, 'utf8');
+  const packed = plain.length >= COMPRESS_FROM_BYTES ? gzipSync(plain) : undefined;
+  const gzip = packed !== undefined && packed.length < plain.length;
+  const bytes = gzip ? (packed as Buffer) : plain;
+  if (bytes.length <= inlineLimit) {
+    return {
+      set: { [field]: gzip ? bytes : text },
+      remove: [partsAttr(field), idAttr(field), gzAttr(field)],
+      parts: [],
+    };
+  }
+  const parts: Item[] = [];
+  for (let offset = 0, index = 0; offset < bytes.length; offset += PART_BYTES, index++) {
+    parts.push({
+      pk: partPk(head, field),
+      sk: partSk(writeId, index),
+      write_id: writeId,
+      chunk: bytes.subarray(offset, offset + PART_BYTES),
+    });
+  }
+  return {
+    set: { [partsAttr(field)]: parts.length, [idAttr(field)]: writeId, [gzAttr(field)]: gzip },
+    remove: [field],
+    parts,
+  };
+}
+
+/** Keys of the parts a head names for a field; empty when the body is inline or absent. */
+export function partKeysOf(head: Item, field: string): ItemKey[] {
+  const count = head[partsAttr(field)];
+  const writeId = head[idAttr(field)];
+  if (typeof count !== 'number' || typeof writeId !== 'string') return [];
+  const key = { pk: head.pk as string, sk: head.sk as string };
+  return Array.from({ length: count }, (_, index) => ({
+    pk: partPk(key, field),
+    sk: partSk(writeId, index),
+  }));
+}
+
+/** The body's text from its head and (when it has parts) the parts found by key; undefined if absent. */
+export function decodeBody(head: Item, field: string, parts?: Map<string, Item>): string | undefined {
+  const inline = head[field];
+  if (typeof inline === 'string') return inline;
+  if (inline instanceof Uint8Array) return gunzipSync(inline).toString('utf8');
+  const keys = partKeysOf(head, field);
+  if (keys.length === 0) return undefined;
+  const chunks = keys.map((key) => {
+    const part = parts?.get(keyString(key));
+    // The key holds the write id; checking it again guards against a part written by anything else.
+    if (!part || part.write_id !== head[idAttr(field)] || !(part.chunk instanceof Uint8Array)) {
+      throw new PartsMissing(`${head.pk} ${head.sk} ${field}`);
+    }
+    return part.chunk;
+  });
+  const bytes = Buffer.concat(chunks);
+  return (head[gzAttr(field)] === true ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/** The head read was replaced (and its parts deleted) before its parts were read: read the head again. */
+export class PartsMissing extends Error {
+  override readonly name = 'PartsMissing';
+}
+
+/** Approximate DynamoDB size of an item, counting strings in UTF-8 (never less than DynamoDB counts). */
+export function itemBytes(item: Item): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(item)) {
+    if (value !== undefined) size += Buffer.byteLength(name) + valueBytes(value);
+  }
+  return size;
+}
+
+function valueBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number') return 21;
+  if (value instanceof Uint8Array) return value.length;
+  if (Array.isArray(value)) return 3 + value.reduce((sum: number, entry) => sum + 1 + valueBytes(entry), 0);
+  if (value !== null && typeof value === 'object') return 3 + itemBytes(value as Item);
+  return 1;
+}
+
+const keyString = (key: ItemKey) => `${key.pk}\u0000${key.sk}`;
+
+/** Reads and writes heads whose body fields may be inline or in parts. */
+export class LargeItemStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  /**
+   * Puts `item` (its keys and small attributes) with its bodies; false when `condition` fails. The bodies'
+   * parts are written first, the head last, then the parts of the head it replaced are deleted.
+   */
+  async put(item: Item & ItemKey, bodies: Bodies, condition?: Condition): Promise<boolean> {
+    const writeId = randomUUID();
+    const encoded = Object.entries(bodies).flatMap(([field, text]) =>
+      text === undefined ? [] : [encodeBody(item, field, text, writeId)],
+    );
+    const parts = encoded.flatMap((body) => body.parts);
+    await this.writeParts(parts);
+    try {
+      const result = await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: Object.assign({ ...item }, ...encoded.map((body) => body.set)),
+          ...condition,
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      if (result.Attributes) await this.dropReplacedParts(result.Attributes, Object.keys(bodies), writeId);
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return this.afterConflict(item, Object.keys(bodies), writeId, parts);
+    }
+  }
+
+  /** Replaces bodies of an existing head, leaving its other attributes; false when `condition` fails. */
+  async update(key: ItemKey, bodies: Bodies, condition: Condition): Promise<boolean> {
+    const writeId = randomUUID();
+    const set: Item = {};
+    const remove: string[] = [];
+    const parts: Item[] = [];
+    for (const [field, text] of Object.entries(bodies)) {
+      if (text === undefined) {
+        remove.push(...bodyAttributes(field));
+        continue;
+      }
+      const body = encodeBody(key, field, text, writeId);
+      Object.assign(set, body.set);
+      remove.push(...body.remove);
+      parts.push(...body.parts);
+    }
+    await this.writeParts(parts);
+    const names: Record<string, string> = { ...condition.ExpressionAttributeNames };
+    const values: Record<string, unknown> = { ...condition.ExpressionAttributeValues };
+    const assignments = Object.entries(set).map(([name, value], index) => {
+      names[`#b${index}`] = name;
+      values[`:b${index}`] = value;
+      return `#b${index} = :b${index}`;
+    });
+    const removals = remove.map((name, index) => {
+      names[`#r${index}`] = name;
+      return `#r${index}`;
+    });
+    try {
+      const result = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: key.pk, sk: key.sk },
+          UpdateExpression: [
+            assignments.length > 0 ? `SET ${assignments.join(', ')}` : '',
+            removals.length > 0 ? `REMOVE ${removals.join(', ')}` : '',
+          ].join(' '),
+          ConditionExpression: condition.ConditionExpression,
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ReturnValues: 'UPDATED_OLD',
+        }),
+      );
+      if (result.Attributes) {
+        await this.dropReplacedParts({ ...result.Attributes, ...key }, Object.keys(bodies), writeId);
+      }
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return this.afterConflict(key, Object.keys(bodies), writeId, parts);
+    }
+  }
+
+  /** The head and its bodies, read consistently; undefined when there is no head. */
+  async get(key: ItemKey, fields: string[]): Promise<{ item: Item; bodies: Bodies } | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
+      );
+      if (!result.Item) return undefined;
+      try {
+        const [bodies] = await this.decodeAll([result.Item], fields);
+        return { item: result.Item, bodies: bodies as Bodies };
+      } catch (error) {
+        // Replaced between the two reads: the new head names parts that exist.
+        if (!(error instanceof PartsMissing) || attempt >= READ_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /**
+   * The bodies of heads read by a query, in order: inline ones at no cost, parts in batches for the heads that
+   * have them, and a fresh read of a head whose parts were replaced since the query (or a stale read) saw it.
+   */
+  async resolve(heads: Item[], fields: string[]): Promise<Bodies[]> {
+    const keys = heads.flatMap((head) => fields.flatMap((field) => partKeysOf(head, field)));
+    const parts = await this.batchGet(keys);
+    return Promise.all(
+      heads.map(async (head) => {
+        try {
+          return bodiesOf(head, fields, parts);
+        } catch (error) {
+          if (!(error instanceof PartsMissing)) throw error;
+          const fresh = await this.get({ pk: head.pk as string, sk: head.sk as string }, fields);
+          return fresh?.bodies ?? {};
+        }
+      }),
+    );
+  }
+
+  /** Writes part items (idempotent: a part's key and content never change). */
+  writeParts(parts: Item[]): Promise<void> {
+    return batchWriteAll(
+      this.client,
+      this.tableName,
+      parts.map((Item) => ({ PutRequest: { Item } })),
+    );
+  }
+
+  /** Deletes part items by key; a part left behind is only wasted space, so failures are not fatal. */
+  async deleteParts(keys: ItemKey[]): Promise<void> {
+    if (keys.length === 0) return;
+    await batchWriteAll(
+      this.client,
+      this.tableName,
+      keys.map((Key) => ({ DeleteRequest: { Key } })),
+    ).catch((error: unknown) => {
+      console.warn(
+        JSON.stringify({
+          level: 'WARN',
+          message: 'could not delete replaced parts; they are unreachable and only waste space',
+          parts: keys.length,
+          error: String(error),
+        }),
+      );
+    });
+  }
+
+  private async decodeAll(heads: Item[], fields: string[]): Promise<Bodies[]> {
+    const parts = await this.batchGet(heads.flatMap((head) => fields.flatMap((f) => partKeysOf(head, f))));
+    return heads.map((head) => bodiesOf(head, fields, parts));
+  }
+
+  private async batchGet(keys: ItemKey[]): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
+      let pending: ItemKey[] = keys.slice(i, i + BATCH_GET_LIMIT);
+      // A response ends at 16 MB (1 MB in dynalite), so a large body takes several rounds: only rounds
+      // that return nothing count as failures, and they back off.
+      for (let idle = 0; pending.length > 0; ) {
+        if (idle > 12) throw new Error('BatchGetItem kept returning unprocessed keys');
+        if (idle > 0) await backoff(idle);
+        const result = await this.client.send(
+          new BatchGetCommand({
+            // Consistent: a head may be visible before an eventually consistent read sees its parts.
+            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
+          }),
+        );
+        const returned = result.Responses?.[this.tableName] ?? [];
+        for (const part of returned) found.set(keyString(part as ItemKey), part);
+        idle = returned.length > 0 ? 0 : idle + 1;
+        pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as ItemKey[];
+      }
+    }
+    return found;
+  }
+
+  private async dropReplacedParts(old: Item, fields: string[], writeId: string): Promise<void> {
+    const stale = fields.flatMap((field) => (old[idAttr(field)] === writeId ? [] : partKeysOf(old, field)));
+    await this.deleteParts(stale);
+  }
+
+  /**
+   * A conditional failure after a retried request may hide our own write having landed: a head naming our write
+   * id says so. Otherwise our parts are unreachable and go.
+   */
+  private async afterConflict(
+    key: ItemKey,
+    fields: string[],
+    writeId: string,
+    parts: Item[],
+  ): Promise<boolean> {
+    if (parts.length === 0) return false;
+    const current = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: key.pk, sk: key.sk },
+        ConsistentRead: true,
+        ProjectionExpression: fields.map((_, index) => `#f${index}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(
+          fields.map((field, index) => [`#f${index}`, idAttr(field)]),
+        ),
+      }),
+    );
+    if (fields.some((field) => current.Item?.[idAttr(field)] === writeId)) return true;
+    await this.deleteParts(parts.map((part) => ({ pk: part.pk as string, sk: part.sk as string })));
+    return false;
+  }
+}
+
+function bodiesOf(head: Item, fields: string[], parts: Map<string, Item>): Bodies {
+  return Object.fromEntries(fields.map((field) => [field, decodeBody(head, field, parts)]));
+}

@@ -1,0 +1,341 @@
+// Documents larger than one item, against dynalite (which enforces the 400 KB item limit): inline, compressed and
+// split round trips, writes that die or conflict leaving the stored document whole, and deltas too large to fit.
+import { randomBytes } from 'node:crypto';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type EmbeddedDynamo, startDynalite } from '../../local/dynalite.js';
+import type { HourProfile } from '../../shared/metrics/profile.js';
+import type { TableNames } from '../../shared/storage/dynamo/client.js';
+import { ensureTables } from '../../shared/storage/dynamo/create-tables.js';
+import { shardOf } from '../../shared/storage/dynamo/event-items.js';
+import {
+  ITEM_LIMIT_BYTES,
+  type Item,
+  itemBytes,
+  LargeItemStore,
+  partKeysOf,
+} from '../../shared/storage/dynamo/large-items.js';
+import { DELTA_SHARDS, DynamoProfileStore, deltaKey } from '../../shared/storage/dynamo/profiles.js';
+import type { Delta } from '../../shared/storage/profiles.js';
+
+const TABLES: TableNames = { registry: 'li-registry', events: 'li-events', profiles: 'li-profiles' };
+
+let dynamo: EmbeddedDynamo;
+let raw: DynamoDBClient;
+let documents: DynamoDBDocumentClient;
+let large: LargeItemStore;
+
+beforeAll(async () => {
+  dynamo = await startDynalite();
+  raw = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  await ensureTables(raw, TABLES);
+  documents = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  large = new LargeItemStore(documents, TABLES.profiles);
+});
+
+afterAll(async () => {
+  raw?.destroy();
+  await dynamo?.close();
+});
+
+/** Text gzip cannot shrink much: random bytes as base64. */
+const incompressible = (bytes: number) => randomBytes(Math.ceil((bytes * 3) / 4)).toString('base64');
+/** JSON that compresses well, like a profile's mostly-zero counts. */
+const repetitive = (bytes: number) => JSON.stringify({ counts: new Array(Math.ceil(bytes / 2)).fill(0) });
+
+async function rawHead(pk: string, sk: string): Promise<Item | undefined> {
+  const result = await documents.send(
+    new GetCommand({ TableName: TABLES.profiles, Key: { pk, sk }, ConsistentRead: true }),
+  );
+  return result.Item;
+}
+
+async function partsStoredFor(pk: string, sk: string, field: string): Promise<number> {
+  const result = await documents.send(
+    new QueryCommand({
+      TableName: TABLES.profiles,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PART#${pk}#${sk}#${field}` },
+      Select: 'COUNT',
+      ConsistentRead: true,
+    }),
+  );
+  return result.Count ?? 0;
+}
+
+/** A client whose chosen command fails the way a dying process or a lost answer would. */
+function failingOn(
+  kind: typeof PutCommand,
+  failure: 'before' | 'after',
+  error: () => Error,
+): DynamoDBDocumentClient {
+  return new Proxy(documents, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return async (command: unknown) => {
+        if (!(command instanceof kind)) return target.send(command as never);
+        if (failure === 'after') await target.send(command as never);
+        throw error();
+      };
+    },
+  });
+}
+
+describe('round trips', () => {
+  it('keeps a small document inline as plain text', async () => {
+    const text = JSON.stringify({ hello: 'world' });
+
+    expect(await large.put({ pk: 'T#small', sk: 'a', rev: 1 }, { doc: text })).toBe(true);
+
+    const head = await rawHead('T#small', 'a');
+    expect(head?.doc).toBe(text);
+    expect((await large.get({ pk: 'T#small', sk: 'a' }, ['doc']))?.bodies.doc).toBe(text);
+  });
+
+  it('compresses a document that only fits compressed, inline in its head', async () => {
+    const text = repetitive(600_000);
+
+    await large.put({ pk: 'T#zipped', sk: 'a' }, { doc: text });
+
+    const head = (await rawHead('T#zipped', 'a')) as Item;
+    expect(head.doc).toBeInstanceOf(Uint8Array);
+    expect(itemBytes(head)).toBeLessThan(ITEM_LIMIT_BYTES);
+    expect((await large.get({ pk: 'T#zipped', sk: 'a' }, ['doc']))?.bodies.doc).toBe(text);
+  });
+
+  it('splits a document too large even compressed into parts, and reads it back whole', async () => {
+    const text = incompressible(1_200_000);
+
+    await large.put({ pk: 'T#split', sk: 'a' }, { doc: text });
+
+    const head = (await rawHead('T#split', 'a')) as Item;
+    expect(head.doc).toBeUndefined();
+    expect(head.doc_parts).toBeGreaterThanOrEqual(3);
+    expect(await partsStoredFor('T#split', 'a', 'doc')).toBe(head.doc_parts);
+    expect((await large.get({ pk: 'T#split', sk: 'a' }, ['doc']))?.bodies.doc).toBe(text);
+  });
+
+  it('deletes the parts of the document a write replaces', async () => {
+    await large.put({ pk: 'T#replace', sk: 'a' }, { doc: incompressible(800_000) });
+
+    await large.put({ pk: 'T#replace', sk: 'a' }, { doc: 'small now' });
+
+    expect(await partsStoredFor('T#replace', 'a', 'doc')).toBe(0);
+    expect((await large.get({ pk: 'T#replace', sk: 'a' }, ['doc']))?.bodies.doc).toBe('small now');
+  });
+
+  it('resolves a query of heads, reading parts only for the heads that have them', async () => {
+    const big = incompressible(500_000);
+    await large.put({ pk: 'T#query', sk: '1' }, { doc: 'one' });
+    await large.put({ pk: 'T#query', sk: '2' }, { doc: big });
+    const { Items } = await documents.send(
+      new QueryCommand({
+        TableName: TABLES.profiles,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'T#query' },
+      }),
+    );
+    // The second head is replaced after the query saw it: its old parts are gone.
+    await large.put({ pk: 'T#query', sk: '2' }, { doc: `${big}!` });
+
+    const bodies = await large.resolve(Items ?? [], ['doc']);
+
+    expect(bodies.map((body) => body.doc)).toEqual(['one', `${big}!`]);
+  });
+
+  it('replaces one body of a head and leaves its other attributes', async () => {
+    await large.put(
+      { pk: 'T#update', sk: 'a', extra: 7 },
+      { data: 'kept', monitoring: incompressible(500_000) },
+    );
+    const config = incompressible(700_000);
+
+    const updated = await large.update(
+      { pk: 'T#update', sk: 'a' },
+      { monitoring: config },
+      {
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    );
+
+    expect(updated).toBe(true);
+    const found = await large.get({ pk: 'T#update', sk: 'a' }, ['data', 'monitoring']);
+    expect(found?.bodies).toEqual({ data: 'kept', monitoring: config });
+    expect(found?.item.extra).toBe(7);
+    expect(await partsStoredFor('T#update', 'a', 'monitoring')).toBe(found?.item.monitoring_parts);
+  });
+});
+
+describe('writes that do not land', () => {
+  it('leaves the old document readable when a write dies before its head is written', async () => {
+    const old = incompressible(900_000);
+    await large.put({ pk: 'T#dies', sk: 'a' }, { doc: old });
+    const partsBefore = await partsStoredFor('T#dies', 'a', 'doc');
+    const dying = new LargeItemStore(
+      failingOn(PutCommand, 'before', () => new Error('simulated crash')),
+      TABLES.profiles,
+    );
+
+    await expect(dying.put({ pk: 'T#dies', sk: 'a' }, { doc: incompressible(900_000) })).rejects.toThrow(
+      /simulated crash/,
+    );
+
+    expect((await large.get({ pk: 'T#dies', sk: 'a' }, ['doc']))?.bodies.doc).toBe(old);
+    // The dead write's parts stay behind, named by no head: wasted, never read.
+    expect(await partsStoredFor('T#dies', 'a', 'doc')).toBeGreaterThan(partsBefore);
+  });
+
+  it('answers false on a conditional conflict, keeps the stored document and drops its own parts', async () => {
+    await large.put(
+      { pk: 'T#conflict', sk: 'a', rev: 1 },
+      { doc: 'first' },
+      {
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    );
+
+    const written = await large.put(
+      { pk: 'T#conflict', sk: 'a', rev: 2 },
+      { doc: incompressible(800_000) },
+      {
+        ConditionExpression: 'rev = :rev',
+        ExpressionAttributeValues: { ':rev': 5 },
+      },
+    );
+
+    expect(written).toBe(false);
+    const found = await large.get({ pk: 'T#conflict', sk: 'a' }, ['doc']);
+    expect(found?.bodies.doc).toBe('first');
+    expect(found?.item.rev).toBe(1);
+    expect(await partsStoredFor('T#conflict', 'a', 'doc')).toBe(0);
+  });
+
+  it('counts a write as landed when a retried request reports a conflict with itself', async () => {
+    const text = incompressible(800_000);
+    const retried = new LargeItemStore(
+      failingOn(
+        PutCommand,
+        'after',
+        () => new ConditionalCheckFailedException({ message: 'conditional check failed', $metadata: {} }),
+      ),
+      TABLES.profiles,
+    );
+
+    const written = await retried.put(
+      { pk: 'T#retried', sk: 'a' },
+      { doc: text },
+      {
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    );
+
+    expect(written).toBe(true);
+    expect((await large.get({ pk: 'T#retried', sk: 'a' }, ['doc']))?.bodies.doc).toBe(text);
+  });
+});
+
+describe('profile items', () => {
+  const model = { project_id: 'wide', model_id: 'm' };
+  const delta = (eventId: string, values: Record<string, unknown>): Delta => ({
+    model,
+    event_id: eventId,
+    hour: 0,
+    old_values: values,
+    new_values: values,
+    new_rev: 2,
+    new_written_at: 1,
+  });
+
+  const allDeltas = async (profiles: DynamoProfileStore) =>
+    (
+      await Promise.all(
+        Array.from({ length: DELTA_SHARDS }, (_, shard) => profiles.queryDeltas(model, shard, 500)),
+      )
+    ).flat();
+
+  it('stores a batch holding one delta too large for an item, and deletes its parts with it', async () => {
+    const profiles = new DynamoProfileStore(documents, TABLES.profiles);
+    // Beyond what ingest lets through: the store must not depend on that cap to keep a batch whole.
+    const huge: Delta = {
+      ...delta('huge', { text: incompressible(300_000) }),
+      new_values: { text: incompressible(300_000) },
+    };
+    const deltas = [delta('small', { x: 1 }), huge, delta('small-2', { x: 2 })];
+
+    await profiles.putDeltas(deltas);
+
+    const stored = await allDeltas(profiles);
+    expect(stored.map((d) => d.event_id).sort()).toEqual(['huge', 'small', 'small-2']);
+    const read = stored.find((d) => d.event_id === 'huge');
+    expect(read?.old_values).toEqual(huge.old_values);
+    expect(read?.new_values).toEqual(huge.new_values);
+    const deltaPk = `DELTA#wide/m#${shardOf('huge', DELTA_SHARDS)}`;
+    expect(await partsStoredFor(deltaPk, deltaKey(huge), 'values')).toBeGreaterThan(0);
+
+    await profiles.deleteDeltas(model, stored);
+
+    expect(await allDeltas(profiles)).toEqual([]);
+    expect(await partsStoredFor(deltaPk, deltaKey(huge), 'values')).toBe(0);
+  });
+
+  it('reads a step of deltas past a 1 MB query page of large ones', async () => {
+    const profiles = new DynamoProfileStore(documents, TABLES.profiles);
+    const paged = { project_id: 'wide', model_id: 'paged' };
+    const ids = Array.from({ length: 200 }, (_, i) => `ev-${i}`)
+      .filter((id) => shardOf(id, DELTA_SHARDS) === 3)
+      .slice(0, 10);
+    const big = (): Record<string, unknown> => ({ text: incompressible(100_000) });
+    await profiles.putDeltas(ids.map((id) => ({ ...delta(id, big()), model: paged, new_values: big() })));
+
+    const step = await profiles.queryDeltas(paged, 3, 500);
+
+    expect(step.map((d) => d.event_id).sort()).toEqual([...ids].sort());
+  });
+
+  it('keeps an hour profile too large for one item under its revision, and queries it with small ones', async () => {
+    const profiles = new DynamoProfileStore(documents, TABLES.profiles);
+    const profile = (seed: number): HourProfile => ({
+      format: 1,
+      traffic: seed,
+      columns: Array.from({ length: 2000 }, (_, c) => ({
+        name: `feature_${c}`,
+        drift_counts: Array.from(
+          { length: 11 },
+          (_, b) => ((c * 31 + b * 17 + seed) * 2654435761) % 1_000_003,
+        ),
+        null_violations: 0,
+        type_violations: 0,
+        range_violations: 0,
+        any_violations: 0,
+      })),
+      all_columns: { null_violations: 0, type_violations: 0, range_violations: 0, any_violations: 0 },
+      performance: null,
+    });
+    const H = 3_600_000;
+    const small: HourProfile = { ...profile(0), columns: [] };
+
+    expect(await profiles.putHour(model, 1, 0, { profile: profile(1), rev: 1, applied: [] }, undefined)).toBe(
+      true,
+    );
+    expect(await profiles.putHour(model, 1, H, { profile: small, rev: 1, applied: [] }, undefined)).toBe(
+      true,
+    );
+    expect(await profiles.putHour(model, 1, 0, { profile: profile(2), rev: 2, applied: [] }, 7)).toBe(false);
+    expect(await profiles.putHour(model, 1, 0, { profile: profile(3), rev: 2, applied: ['d'] }, 1)).toBe(
+      true,
+    );
+
+    const head = await rawHead(`PROF#wide/m#1`, String(0).padStart(15, '0'));
+    expect(partKeysOf(head as Item, 'profile').length).toBeGreaterThan(0);
+    expect(await profiles.getHour(model, 1, 0)).toEqual({ profile: profile(3), rev: 2, applied: ['d'] });
+    expect(await profiles.queryHours(model, 1, 0, H)).toEqual([
+      { hour: 0, profile: profile(3) },
+      { hour: H, profile: small },
+    ]);
+  });
+});
