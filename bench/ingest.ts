@@ -1,6 +1,7 @@
 // `npm run bench:ingest`: 100,000 ten-column events through the local batch route, beside the raw rate of
 // dynalite's BatchWriteItem measured in the same run on the same machine. Both servers run as child processes,
-// so the load generator does not share their event loop.
+// so the load generator does not share their event loop. With BENCH_COMPARE_DIR set to another checkout (with
+// its node_modules), each round also measures that checkout's batch route, for a before/after in one run.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,7 +88,7 @@ async function rawBatchWriteRate(plain: boolean): Promise<number> {
   }
 }
 
-async function apiRate(): Promise<{ rate: number; accepted: number }> {
+async function apiRate(cwd?: string): Promise<{ rate: number; accepted: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-api-'));
   const port = await freePort();
   const token = 'bench-admin-token';
@@ -104,7 +105,10 @@ async function apiRate(): Promise<{ rate: number; accepted: number }> {
       PORT: String(port),
       MODELWATCH_DATA_DIR: dir,
       MODELWATCH_ADMIN_TOKEN: token,
+      // The ingest path alone: no background fold competing for the cores.
+      MODELWATCH_MONITOR_INTERVAL_MS: '0',
     },
+    cwd,
   );
   const call = async (method: string, path: string, body: string, type = 'application/json') => {
     const answer = await fetch(`${url}${path}`, {
@@ -155,12 +159,19 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const plains: number[] = [];
 const raws: number[] = [];
 const apis: number[] = [];
+const compared: number[] = [];
+const compareDir = process.env.BENCH_COMPARE_DIR;
 for (let round = 0; round < ROUNDS; round++) {
   plains.push(await rawBatchWriteRate(true));
   raws.push(await rawBatchWriteRate(false));
   const api = await apiRate();
   if (api.accepted !== EVENTS) throw new Error(`the API accepted ${api.accepted} of ${EVENTS} events`);
   apis.push(api.rate);
+  if (compareDir) {
+    const other = await apiRate(compareDir);
+    if (other.accepted !== EVENTS) throw new Error(`${compareDir} accepted ${other.accepted} of ${EVENTS} events`);
+    compared.push(other.rate);
+  }
 }
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 const [plain, raw, apiRateMean] = [mean(plains), mean(raws), mean(apis)];
@@ -183,3 +194,8 @@ console.log(
   `API / raw (events table):                 ${(apiRateMean / raw).toFixed(2)} (goal: at least 0.50)`,
 );
 console.log(`API / raw (bare table):                   ${(apiRateMean / plain).toFixed(2)}`);
+if (compareDir) {
+  console.log(
+    `API batch route of ${compareDir}: ${rate(mean(compared))} events/s [${each(compared)}]; this / that: ${(apiRateMean / mean(compared)).toFixed(2)}`,
+  );
+}

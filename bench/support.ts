@@ -13,9 +13,14 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function start(command: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+export function start(
+  command: string,
+  args: string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): ChildProcess {
   // The child's own output goes to ours: a pipe nobody reads would stall it once full.
-  return spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 /** Polls until `check` resolves true, or throws after `ms`. */

@@ -4,30 +4,31 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../shared/aws/logger.js';
 import { awsServices } from '../shared/aws/services.js';
 import type { ChangeRecord } from '../shared/feed/change-record.js';
-import { deltasFromChanges } from '../shared/monitoring/deltas.js';
+import { FoldInterrupted, recordChanges } from '../shared/monitoring/fold.js';
 import { maintainModel } from '../shared/monitoring/maintain.js';
-import { recordChanges } from '../shared/monitoring/run.js';
 
 const services = awsServices();
 const owner = `fold-${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local'}`;
 
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
   const records = event.Records as unknown as ChangeRecord[];
+  let outcome: Awaited<ReturnType<typeof recordChanges>>;
   try {
-    await recordChanges(services.profiles, records);
+    // Poison records are quarantined inside; only a transient failure comes out here.
+    outcome = await recordChanges(services.profiles, records, services.quarantine);
   } catch (error) {
-    // Writing deltas again is harmless, so the whole batch is retried from its first record.
-    logger.error('writing deltas failed; the batch will be retried', { error: error as Error });
-    const first = records[0]?.dynamodb.SequenceNumber;
-    return { batchItemFailures: first ? [{ itemIdentifier: first }] : [] };
+    // Records before the failing one are done: reporting it makes the stream retry from there, not from the start.
+    const failed = error instanceof FoldInterrupted ? error.record : records[0];
+    // The cause alone: the record holds event values, which do not belong in logs.
+    logger.error('folding a stream batch stopped; it will be retried from the failed record', {
+      error: (error instanceof FoldInterrupted ? error.cause : error) as Error,
+      sequenceNumber: failed?.dynamodb.SequenceNumber,
+    });
+    const itemIdentifier = failed?.dynamodb.SequenceNumber;
+    return { batchItemFailures: itemIdentifier ? [{ itemIdentifier }] : [] };
   }
-  const touched = new Map(
-    deltasFromChanges(records).map((delta) => [
-      `${delta.model.project_id}/${delta.model.model_id}`,
-      delta.model,
-    ]),
-  );
-  for (const model of touched.values()) {
+  if (outcome.quarantined > 0) logger.error('changes quarantined', { count: outcome.quarantined });
+  for (const model of outcome.models) {
     // Best effort: the deltas are durable, and the scheduled monitor folds whatever is left.
     await maintainModel(services, model, owner, { rebuildHourBudget: 0 }).catch((error: unknown) =>
       logger.warn('compaction after the stream batch failed; the schedule will retry', {

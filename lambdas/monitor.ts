@@ -6,5 +6,7 @@ const services = awsServices();
 
 export const handler = async (): Promise<void> => {
   const summary = await services.runMonitor();
-  logger.info('monitor run finished', { ...summary });
+  // A failed model stays marked and is retried by the next run; throwing would only repeat this one.
+  for (const failed of summary.failed) logger.error('a model could not be brought up to date', { ...failed });
+  logger.info('monitor run finished', { ...summary, failed: summary.failed.length });
 };

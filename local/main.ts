@@ -11,12 +11,22 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`PORT must be a port number, not '${process.env.PORT}'`);
   process.exit(2);
 }
+const intervalSetting = process.env.MODELWATCH_MONITOR_INTERVAL_MS;
+const monitorIntervalMs =
+  intervalSetting === undefined || intervalSetting === '' ? undefined : Number(intervalSetting);
+if (monitorIntervalMs !== undefined && !(Number.isInteger(monitorIntervalMs) && monitorIntervalMs >= 0)) {
+  console.error(
+    `MODELWATCH_MONITOR_INTERVAL_MS must be a whole number of milliseconds (0: off), not '${intervalSetting}'`,
+  );
+  process.exit(2);
+}
 
 const service = await startLocalService({
   port,
   host,
   dataDir,
   adminToken: process.env.MODELWATCH_ADMIN_TOKEN || undefined,
+  monitorIntervalMs,
 });
 
 console.log(`Modelwatch is listening on ${service.url} (data in ${dataDir})`);

@@ -13,17 +13,20 @@ import { createApp } from '../shared/api/app.js';
 import type { Services } from '../shared/api/services.js';
 import { Authenticator, newAdminToken, sha256Hex } from '../shared/auth/tokens.js';
 import { FileChangeFeed } from '../shared/feed/file-feed.js';
+import { FileWriteJournal } from '../shared/feed/file-journal.js';
 import { emptySummary, type RunSummary, runMonitor } from '../shared/monitoring/run.js';
 import { DynamoAlertStore } from '../shared/storage/dynamo/alerts.js';
 import type { TableNames } from '../shared/storage/dynamo/client.js';
 import { ensureTables } from '../shared/storage/dynamo/create-tables.js';
 import { DynamoEventStore } from '../shared/storage/dynamo/events.js';
 import { DynamoProfileStore } from '../shared/storage/dynamo/profiles.js';
+import { DynamoQuarantineStore } from '../shared/storage/dynamo/quarantine.js';
 import { DynamoRegistryStore } from '../shared/storage/dynamo/registry.js';
 import { FsBlobStore } from '../shared/storage/fs/blobs.js';
 import { dashboardRoute } from './dashboard-route.js';
 import { startDynalite } from './dynalite.js';
 import { localNotificationsRoute } from './notifications-route.js';
+import { localStorageHealth } from './storage-health.js';
 import { localUploadRoute } from './upload-route.js';
 
 export interface LocalOptions {
@@ -37,6 +40,7 @@ export interface LocalOptions {
 }
 
 const DEFAULT_MONITOR_INTERVAL_MS = 10_000;
+const LOCAL_LEASE_OWNER = 'local-service';
 
 export interface LocalService {
   url: string;
@@ -59,7 +63,9 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
   const dataDir = resolve(options.dataDir);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const admin = await adminTokenOf(dataDir, options.adminToken);
-  const dynamo = await startDynalite(join(dataDir, 'dynamodb'));
+  const dynamo = await startDynalite(join(dataDir, 'dynamodb'), (message) =>
+    console.error(JSON.stringify({ level: 'WARN', message })),
+  );
   const raw = new DynamoDBClient({
     endpoint: dynamo.endpoint,
     region: 'local',
@@ -73,11 +79,17 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     secret: await keptSecret(join(dataDir, 'upload-signing-key')),
     baseUrl: () => baseUrl,
   });
-  const feed = await FileChangeFeed.open(join(dataDir, 'feed', 'changes.ndjson'));
+  const feed = await FileChangeFeed.open(join(dataDir, 'feed'));
+  // Before any write is taken: writes a crash left between the table and the feed are settled first.
+  const landedCheck = new DynamoEventStore(client, LOCAL_TABLES.events);
+  const journal = await FileWriteJournal.open(join(dataDir, 'feed', 'journal.ndjson'), feed, (record) =>
+    landedCheck.landed(record),
+  );
   const adminHash = sha256Hex(admin.token);
-  const events = new DynamoEventStore(client, LOCAL_TABLES.events);
+  const events = new DynamoEventStore(client, LOCAL_TABLES.events, Date.now, journal);
   const profiles = new DynamoProfileStore(client, LOCAL_TABLES.profiles);
   const alerts = new DynamoAlertStore(client, LOCAL_TABLES.profiles);
+  const quarantine = new DynamoQuarantineStore(client, LOCAL_TABLES.profiles);
   const outbox = new OutboxChannel(join(dataDir, 'notifications', 'outbox.ndjson'));
   // One run at a time in this process: the explicit route and the background loop share it.
   let running: Promise<RunSummary> = Promise.resolve(emptySummary());
@@ -85,11 +97,12 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     registry,
     events,
     blobs,
-    feed,
     profiles,
     alerts,
+    quarantine,
     auth: new Authenticator(registry, async () => adminHash),
     clock: Date.now,
+    health: localStorageHealth({ dynamo, client, probeTable: LOCAL_TABLES.registry, journal, dataDir }),
     runMonitor: () => {
       running = running
         .catch(() => emptySummary())
@@ -100,10 +113,21 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
               blobs,
               events,
               profiles,
+              quarantine,
               clock: Date.now,
-              alerts: { alerts, profiles, channel: outbox, clock: Date.now, dashboardUrl: baseUrl },
+              alerts: {
+                alerts,
+                profiles,
+                channel: outbox,
+                clock: Date.now,
+                dashboardUrl: baseUrl,
+                delivery: { egress: 'local' },
+              },
             },
             feed,
+            // One process per data dir (LevelDB locks it): a restart after a crash takes its own leases back
+            // rather than waiting for them to expire.
+            LOCAL_LEASE_OWNER,
           ),
         );
       return running;
@@ -141,6 +165,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
       if (timer) clearInterval(timer);
       closing ??= stopServing(server as Server)
         .then(() => running.catch(() => undefined))
+        .then(() => journal.close())
         .then(() => feed.close())
         .then(() => dynamo.close());
       return closing;

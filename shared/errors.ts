@@ -3,17 +3,20 @@
 export type ErrorCode =
   | 'invalid_request'
   | 'invalid_field'
+  | 'event_too_large'
+  | 'value_too_deep'
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
   | 'already_exists'
   | 'payload_too_large'
   | 'unsupported_media_type'
-  | 'internal_error';
+  | 'internal_error'
+  | 'storage_unavailable';
 
 export class DomainError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 503,
     readonly code: ErrorCode,
     message: string,
   ) {
@@ -61,5 +64,15 @@ export class PayloadTooLarge extends DomainError {
 export class UnsupportedMediaType extends DomainError {
   constructor(message: string) {
     super(415, 'unsupported_media_type', message);
+  }
+}
+
+/**
+ * Storage cannot take the request now (a full disk, a storage worker restarting, throttling that outlasted
+ * retries): nothing was acknowledged, and the same request may be sent again.
+ */
+export class StorageUnavailable extends DomainError {
+  constructor(message: string) {
+    super(503, 'storage_unavailable', message);
   }
 }

@@ -19,7 +19,14 @@ export const eventIdSchema = z
   .min(1, 'event_id must not be empty')
   .max(128, 'event_id must be at most 128 characters')
   .regex(PRINTABLE, 'event_id must contain only printable characters')
+  // A lone surrogate (a JSON `\ud800` escape) is not text: it cannot be stored as UTF-8 or shown back.
+  .refine(isWellFormed, 'event_id must be well-formed Unicode (it holds a lone surrogate)')
   .openapi({ example: 'evt-000123' });
+
+function isWellFormed(value: string): boolean {
+  // String.prototype.isWellFormed is in Node 20 but not in the ES2023 library types.
+  return (value as string & { isWellFormed(): boolean }).isWellFormed();
+}
 
 export function isEventId(value: unknown): value is string {
   return eventIdSchema.safeParse(value).success;

@@ -22,9 +22,13 @@ export interface PublishBatchOptions {
    * @default a random UUID (crypto.randomUUID)
    */
   idFor?: (row: number) => string;
-  /** Rows per request. @default 1000 */
+  /** Rows per request, at most 1000 (an answer lists at most 1,000 row errors). @default 1000 */
   chunkRows?: number;
-  /** Approximate characters per request (the service takes at most 6 MB). @default 2 MiB */
+  /**
+   * Approximate characters per request. The service takes 4 MiB as sent and 5.5 MiB once framed for its
+   * Lambda (escaping can take 6 bytes per character), so the default keeps any text within both.
+   * @default 768 KiB
+   */
   chunkBytes?: number;
   /** Requests in flight at once. @default 2 */
   concurrency?: number;
@@ -49,6 +53,8 @@ export interface BatchResult extends BatchAnswer {
 }
 
 const MiB = 1024 * 1024;
+/** The service lists at most this many row errors per answer: a chunk no larger has every error listed. */
+const MAX_LISTED_ERRORS = 1000;
 
 export async function publishBatch(
   transport: Transport,
@@ -64,7 +70,7 @@ export async function publishBatch(
     timestamp_field: options.timestampField ?? 'event_timestamp',
     timestamp_format: options.timestampFormat ?? 'infer',
   };
-  const result: BatchResult = { rows: 0, accepted: 0, rejected: 0, errors: [] };
+  const result: BatchResult = { rows: 0, accepted: 0, rejected: 0, errors: [], error_counts: {} };
   const warnings = new Set<string>();
   const maxErrors = options.maxErrors ?? Number.POSITIVE_INFINITY;
 
@@ -97,7 +103,10 @@ export async function publishBatch(
     result.rows += outcome.rows;
     result.accepted += outcome.accepted;
     result.rejected += outcome.rejected;
-    for (const error of outcome.errors) if (result.errors.length < maxErrors) result.errors.push(error);
+    for (const error of outcome.errors) {
+      result.error_counts[error.code] = (result.error_counts[error.code] ?? 0) + 1;
+      if (result.errors.length < maxErrors) result.errors.push(error);
+    }
     for (const warning of outcome.warnings) warnings.add(warning);
     options.onChunk?.(outcome);
   };
@@ -106,8 +115,8 @@ export async function publishBatch(
     format: options.format,
     idField,
     idFor: update ? undefined : (options.idFor ?? (() => globalThis.crypto.randomUUID())),
-    chunkRows: Math.max(1, options.chunkRows ?? 1000),
-    chunkBytes: Math.max(1, options.chunkBytes ?? 2 * MiB),
+    chunkRows: Math.min(MAX_LISTED_ERRORS, Math.max(1, options.chunkRows ?? MAX_LISTED_ERRORS)),
+    chunkBytes: Math.max(1, options.chunkBytes ?? 0.75 * MiB),
   });
   await runPool(chunks, Math.max(1, options.concurrency ?? 2), send);
   result.errors.sort((a, b) => a.row - b.row);

@@ -128,7 +128,7 @@ export class BufferedPublisher {
   private async sendPending(): Promise<BatchResult> {
     this.backgroundQueued = false;
     const rows = this.pendingRows.splice(0, this.pendingRows.length);
-    if (rows.length === 0) return { rows: 0, accepted: 0, rejected: 0, errors: [] };
+    if (rows.length === 0) return { rows: 0, accepted: 0, rejected: 0, errors: [], error_counts: {} };
     try {
       const result = await this.client.publishBatch(this.projectId, this.modelId, rows, {
         idField: ID_FIELD,

@@ -2,7 +2,7 @@
 import type { AlertRecord, AlertRule, AlertRulePatch, AlertRuleRequest } from './alerts.js';
 import { type BatchResult, type PublishBatchOptions, publishBatch } from './batch.js';
 import { BufferedPublisher, type BufferedPublisherOptions } from './buffered-publisher.js';
-import { isReplayedConflict } from './errors.js';
+import { isReplayedConflict, ModelwatchError } from './errors.js';
 import { paginate } from './pages.js';
 import { type BatchSource, type Row, type TableFormat, type TextSource, textPieces } from './sources.js';
 import { Transport, type TransportOptions } from './transport.js';
@@ -31,7 +31,10 @@ export interface UploadDatasetOptions {
   format?: TableFormat;
   /** A string column with at most this many distinct values is a category. @default 100 (service side) */
   maxInferredCardinality?: number;
-  /** Bodies larger than this go through a presigned upload (requests are limited to 6 MB). @default 5 MiB */
+  /**
+   * Bodies larger than this go through a presigned upload (requests are limited to 4 MiB, and JSON or CSV to
+   * 5.5 MiB once escaped for the service's Lambda). @default 2 MiB
+   */
   largeUploadBytes?: number;
 }
 
@@ -120,9 +123,14 @@ export class Modelwatch {
     const { body, format } = await datasetBody(data, options.format);
     const path = `${this.datasetPath(projectId, datasetId)}`;
     const query = { max_inferred_cardinality: options.maxInferredCardinality };
-    if (body.byteLength <= (options.largeUploadBytes ?? 5 * 1024 * 1024)) {
+    if (body.byteLength <= (options.largeUploadBytes ?? 2 * 1024 * 1024)) {
       const spec = { method: 'PUT', path, query, body, contentType: CONTENT_TYPES[format] } as const;
-      return (await this.transport.request<DatasetInfo>(spec)).body;
+      try {
+        return (await this.transport.request<DatasetInfo>(spec)).body;
+      } catch (error) {
+        // Text that escapes to more than the service's framed limit is refused whole: the upload route takes it.
+        if (!(error instanceof ModelwatchError && error.status === 413)) throw error;
+      }
     }
     const upload = await this.startUpload(projectId, datasetId, CONTENT_TYPES[format]);
     await this.transport.request({
@@ -136,7 +144,7 @@ export class Modelwatch {
     return (await this.transport.request<DatasetInfo>(spec)).body;
   }
 
-  /** Starts a presigned upload (for baselines over the 6 MB request limit); see uploadDataset. */
+  /** Starts a presigned upload (for baselines over the 4 MiB request limit); see uploadDataset. */
   async startUpload(
     projectId: string,
     datasetId: string,

@@ -1,11 +1,11 @@
 // The one Hono application: the Lambda adapter and the local Node server both serve this object.
-import { bodyLimit } from 'hono/body-limit';
 import { requireProject } from '../auth/tokens.js';
-import { PayloadTooLarge } from '../errors.js';
 import { projectIdSchema } from '../ids.js';
 import { errorBody, handleError } from './errors.js';
 import { renderApiReference } from './reference-page.js';
+import { drainSmallRequest, limitRequestBody } from './request-body.js';
 import { newRouter, type Router } from './router.js';
+import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { eventRoutes } from './routes/events.js';
@@ -15,40 +15,40 @@ import { projectRoutes } from './routes/projects.js';
 import { tokenRoutes } from './routes/tokens.js';
 import type { Services } from './services.js';
 
-/** The Lambda's synchronous payload limit; the local run enforces the same so both behave alike. */
-export const MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+// The body limits live with the body readers; callers (the SDK's batch splitting) import them from here.
+export { MAX_FRAMED_BYTES, MAX_REQUEST_BYTES } from './request-body.js';
 
 export function createApp(services: Services, extend?: (app: Router) => void) {
   const app = newRouter();
   app.onError(async (error, c) => {
-    // An answer given before the body was read (409 on an existing dataset, 404 on an unknown model) must
-    // still read it: a client still sending would otherwise see the connection closed, not the answer.
-    const request = c.req.raw;
-    if (request.body && !request.bodyUsed && !request.body.locked)
-      await request.arrayBuffer().catch(() => undefined);
+    // An answer given before the body was read (401, 404 on an unknown model, 409 on an existing dataset)
+    // drains only a small body: reading a large one whole would let anyone, without a token, fill memory.
+    await drainSmallRequest(c.req.raw);
     return handleError(error, c);
   });
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}`), 404));
 
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/health', async (c) => {
+    const health = await services.health();
+    if (health.ok) return c.json({ status: 'ok' });
+    c.header('retry-after', '1');
+    return c.json(
+      {
+        status: 'unavailable',
+        ...errorBody('storage_unavailable', health.reason ?? 'storage is not usable'),
+      },
+      503,
+    );
+  });
   extend?.(app);
 
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: MAX_REQUEST_BYTES,
-      onError: () => {
-        throw new PayloadTooLarge(
-          `the request body is over ${MAX_REQUEST_BYTES} bytes; split a batch, or upload a large baseline through POST .../datasets/{dataset_id}/uploads`,
-        );
-      },
-    }),
-  );
+  // Authentication comes first, so a request without a valid token never has its body read.
   app.use('/v1/*', async (c, next) => {
     c.set('services', services);
     c.set('principal', await services.auth.authenticate(c.req.header('authorization')));
     await next();
   });
+  app.use('/v1/*', limitRequestBody());
   // Access is checked before existence, so a scoped token learns nothing about other projects.
   app.use('/v1/projects/:project_id/*', async (c, next) => {
     const projectId = c.req.param('project_id');
@@ -63,6 +63,7 @@ export function createApp(services: Services, extend?: (app: Router) => void) {
   app.route('/', eventRoutes());
   app.route('/', metricRoutes());
   app.route('/', alertRoutes());
+  app.route('/', adminRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
   const documentConfig = {

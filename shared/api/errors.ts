@@ -3,6 +3,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ZodError } from 'zod';
 import { DomainError } from '../errors.js';
+import { asStorageUnavailable } from '../storage/faults.js';
 
 export function errorBody(code: string, message: string) {
   return { error: { code, message } };
@@ -21,8 +22,13 @@ export function describeValidationError(error: ZodError, target: string): string
   return path ? `${path}: ${issue.message}` : `${where}: ${issue.message}`;
 }
 
-export function handleError(error: unknown, c: Context): Response {
-  if (error instanceof DomainError) return c.json(errorBody(error.code, error.message), error.status);
+export function handleError(thrown: unknown, c: Context): Response {
+  const error = asStorageUnavailable(thrown);
+  if (error instanceof DomainError) {
+    // Storage comes back by itself (a restarted worker, a freed disk): tell clients when to try again.
+    if (error.status === 503) c.header('retry-after', '1');
+    return c.json(errorBody(error.code, error.message), error.status);
+  }
   if (error instanceof HTTPException) {
     const status = error.status;
     if (status === 400)

@@ -81,7 +81,7 @@ export const uploadSchema = z
 
 const columnList = (role: string) =>
   z
-    .array(z.string().min(1))
+    .array(z.string().min(1).max(256))
     .max(2000)
     .default([])
     .openapi({ description: `${role} column names` });
@@ -96,7 +96,7 @@ export const modelBody = z
     decisions: columnList('Decision'),
     metadata: columnList('Metadata'),
     binary_classification_threshold: z.number().min(0).max(1).optional(),
-    target_class_order: z.array(scalar).max(1000).optional(),
+    target_class_order: z.array(scalar).max(500).optional(),
     retention_days: z.number().int().min(1).max(3650).optional(),
   })
   .openapi('ModelRegistration');
@@ -145,8 +145,13 @@ export const publishBody = z
   })
   .openapi('PublishEvent');
 
+const warningsSchema = z.array(z.string()).optional().openapi({
+  description:
+    'Fields that are not columns of the model, which were ignored: at most 100 named, then one "... and N more fields were ignored"',
+});
+
 export const publishAnswerSchema = z
-  .object({ event_id: z.string(), warnings: z.array(z.string()).optional() })
+  .object({ event_id: z.string(), warnings: warningsSchema })
   .openapi('PublishAnswer');
 
 export const batchQuery = z.object({
@@ -163,15 +168,21 @@ export const batchAnswerSchema = z
   .object({
     accepted: z.number().int(),
     rejected: z.number().int(),
-    errors: z.array(
-      z.object({
-        row: z.number().int(),
-        event_id: z.string().nullable(),
-        code: z.string(),
-        message: z.string(),
-      }),
-    ),
-    warnings: z.array(z.string()).optional(),
+    errors: z
+      .array(
+        z.object({
+          row: z.number().int(),
+          event_id: z.string().nullable(),
+          code: z.string(),
+          message: z.string(),
+        }),
+      )
+      .openapi({ description: 'The first 1,000 rejected rows, by row; error_counts counts them all' }),
+    error_counts: z.record(z.string(), z.number().int()).openapi({
+      description: 'Rejected rows per error code, over every rejected row',
+      example: { already_exists: 2, invalid_timestamp: 1 },
+    }),
+    warnings: warningsSchema,
   })
   .openapi('BatchAnswer');
 
@@ -209,6 +220,7 @@ export const seriesSchema = z
 export const runSummarySchema = z
   .object({
     changes_read: z.number().int(),
+    changes_quarantined: z.number().int(),
     deltas_folded: z.number().int(),
     models_updated: z.number().int(),
     hours_rebuilt: z.number().int(),
@@ -216,6 +228,9 @@ export const runSummarySchema = z
     alert_bins_evaluated: z.number().int(),
     alert_records_written: z.number().int(),
     notifications_sent: z.number().int(),
+    failed: z.array(z.object({ project_id: z.string(), model_id: z.string(), reason: z.string() })).openapi({
+      description: 'Models whose metrics could not be brought up to date; the next run retries them',
+    }),
   })
   .openapi('MonitorRun');
 

@@ -5,12 +5,12 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SnsChannel } from '../alerts/channels.js';
 import type { Services } from '../api/services.js';
 import { Authenticator, sha256Hex } from '../auth/tokens.js';
-import { StreamChangeFeed } from '../feed/change-feed.js';
 import { runMonitor } from '../monitoring/run.js';
 import { DynamoAlertStore } from '../storage/dynamo/alerts.js';
 import { createDocumentClient } from '../storage/dynamo/client.js';
 import { DynamoEventStore } from '../storage/dynamo/events.js';
 import { DynamoProfileStore } from '../storage/dynamo/profiles.js';
+import { DynamoQuarantineStore } from '../storage/dynamo/quarantine.js';
 import { DynamoRegistryStore } from '../storage/dynamo/registry.js';
 import { S3BlobStore } from '../storage/s3/blobs.js';
 import { ENV } from '../storage/tables.js';
@@ -54,6 +54,7 @@ export function awsServices(): Services {
   );
   const profiles = new DynamoProfileStore(documents, requiredEnv(ENV.profilesTable));
   const alerts = new DynamoAlertStore(documents, requiredEnv(ENV.profilesTable));
+  const quarantine = new DynamoQuarantineStore(documents, requiredEnv(ENV.profilesTable));
   // The topic is read when a message is sent: only functions that notify are given it.
   const channel = new SnsChannel(new SNSClient({}), () => requiredEnv(ENV.alertsTopicArn));
   return {
@@ -62,16 +63,19 @@ export function awsServices(): Services {
     blobs,
     profiles,
     alerts,
-    feed: new StreamChangeFeed(),
+    quarantine,
     auth: new Authenticator(registry, adminHashFromSecret()),
     clock: Date.now,
     // The stream Lambda has already turned changes into deltas: the run folds them and finishes rebuilds.
+    // DynamoDB and S3 are regional services: a Lambda that runs can reach them, and faults answer 503 per request.
+    health: async () => ({ ok: true }),
     runMonitor: () =>
       runMonitor({
         registry,
         events,
         blobs,
         profiles,
+        quarantine,
         clock: Date.now,
         alerts: { alerts, profiles, channel, clock: Date.now, dashboardUrl: process.env[ENV.dashboardUrl] },
       }),

@@ -7,7 +7,8 @@ import type { NewEvent } from '../storage/events.js';
 import type { ModelRecord } from '../storage/registry.js';
 import type { RowResult } from '../tables/records.js';
 import { splitFields, typeCsvCells } from './columns.js';
-import { type EventDeps, newEvent } from './publish.js';
+import { checkEventLimits } from './limits.js';
+import { type EventDeps, newEvent, warningsFor } from './publish.js';
 import { parseTimestamp, type TimestampFormat } from './timestamps.js';
 
 export interface BatchOptions {
@@ -29,9 +30,15 @@ export interface RowError {
 export interface BatchAnswer {
   accepted: number;
   rejected: number;
+  /** The first MAX_LISTED_ERRORS rejected rows, by row. */
   errors: RowError[];
+  /** Rejected rows per code, over every rejected row. */
+  error_counts: Record<string, number>;
   warnings?: string[];
 }
+
+/** Row errors listed in one answer: a body of a million bad rows must not answer (or hold) a million. */
+export const MAX_LISTED_ERRORS = 1000;
 
 const CHUNK_ROWS = 500;
 const UPDATE_CONCURRENCY = 16;
@@ -47,7 +54,7 @@ export async function publishBatch(
   rows: AsyncIterable<RowResult>,
   options: BatchOptions,
 ): Promise<BatchAnswer> {
-  const answer: BatchAnswer = { accepted: 0, rejected: 0, errors: [] };
+  const answer: BatchAnswer = { accepted: 0, rejected: 0, errors: [], error_counts: {} };
   const ignored = new Set<string>();
   let chunk: Prepared[] = [];
   let read = 0;
@@ -71,11 +78,8 @@ export async function publishBatch(
   }
   await writeChunk(deps, model, chunk, answer);
   answer.errors.sort((a, b) => a.row - b.row);
-  if (ignored.size > 0) {
-    answer.warnings = [...ignored].map(
-      (field) => `field '${field}' is not a column of model '${model.info.model_id}' and was ignored`,
-    );
-  }
+  const warnings = warningsFor(ignored, model.info.model_id);
+  if (warnings) answer.warnings = warnings;
   return answer;
 }
 
@@ -91,13 +95,15 @@ function prepareRow(
   const { [options.idField]: rawId, [options.timestampField]: rawTimestamp, ...fields } = result.values;
   const givenId = typeof rawId === 'number' && Number.isFinite(rawId) ? String(rawId) : rawId;
   if (givenId !== undefined && givenId !== null && !isEventId(givenId)) {
-    return rejected(row, null, 'invalid_event_id', `${options.idField} must be 1-128 printable characters`);
+    const message = `${options.idField} must be 1-128 printable characters of well-formed Unicode`;
+    return rejected(row, null, 'invalid_event_id', message);
   }
   const eventId = givenId ?? undefined;
   try {
     const values = options.typeCells ? typeCsvCells(model, fields) : fields;
     const { columns, ignored: unknown } = splitFields(model, values, options.update);
     for (const field of unknown) ignored.add(field);
+    checkEventLimits(columns);
     if (options.update) {
       if (eventId === undefined)
         return rejected(row, null, 'missing_event_id', `${options.idField} is required to update an event`);
@@ -132,7 +138,6 @@ async function writeChunk(
   }
   if (inserts.length > 0) {
     const { changes, duplicates } = await deps.events.insertMany(inserts.map(({ event }) => event));
-    await deps.feed.publish(changes);
     answer.accepted += changes.length;
     for (const index of duplicates) {
       const { row, event } = inserts[index] as (typeof inserts)[number];
@@ -146,8 +151,7 @@ async function writeChunk(
       const { row, eventId, columns } = updates[next++] as (typeof updates)[number];
       try {
         const key = { project_id: model.info.project_id, model_id: model.info.model_id, event_id: eventId };
-        if (Object.keys(columns).length > 0)
-          await deps.feed.publish([await deps.events.update(key, columns)]);
+        if (Object.keys(columns).length > 0) await deps.events.update(key, columns);
         else if (!(await deps.events.get(key)))
           throw new NotFound(`event_id '${eventId}' does not exist in model '${model.info.model_id}'`);
         answer.accepted++;
@@ -164,7 +168,21 @@ function rejected(row: number, eventId: string | null, code: string, message: st
   return { kind: 'error', error: { row, event_id: eventId, code, message } };
 }
 
+/** Counts a rejected row; keeps it listed only while it is among the first MAX_LISTED_ERRORS by row. */
 function record(answer: BatchAnswer, error: RowError): void {
-  answer.errors.push(error);
   answer.rejected++;
+  answer.error_counts[error.code] = (answer.error_counts[error.code] ?? 0) + 1;
+  const listed = answer.errors;
+  if (listed.length < MAX_LISTED_ERRORS) {
+    listed.push(error);
+    // Once full, the list stays sorted, so each later error is compared with the last listed row only.
+    if (listed.length === MAX_LISTED_ERRORS) listed.sort((a, b) => a.row - b.row);
+    return;
+  }
+  // Chunks are written in row order: only errors of the chunk that filled the list can come before its end.
+  const last = listed[listed.length - 1] as RowError;
+  if (error.row >= last.row) return;
+  listed.pop();
+  const at = listed.findIndex((listedError) => listedError.row > error.row);
+  listed.splice(at === -1 ? listed.length : at, 0, error);
 }

@@ -2,13 +2,25 @@
 // does this), then bring every model with pending work up to date.
 import { randomUUID } from 'node:crypto';
 import type { AlertDeps } from '../alerts/engine.js';
-import type { ChangeRecord } from '../feed/change-record.js';
-import type { ProfileStore } from '../storage/profiles.js';
-import { deltasFromChanges } from './deltas.js';
+import { isPoison, isStorageFault } from '../storage/faults.js';
+import { failureReason, type QuarantineStore } from '../storage/quarantine.js';
+import { drainFeed, type PollableFeed } from './fold.js';
 import { type MaintainDeps, maintainModel } from './maintain.js';
+
+/** Leases are held per process; the local run passes one owner for its data dir, so a restart takes its own back. */
+const PROCESS_OWNER = `monitor-${randomUUID()}`;
+
+/** A model whose metrics could not be brought up to date; it stays marked, so the next run tries again. */
+export interface FailedModel {
+  project_id: string;
+  model_id: string;
+  reason: string;
+}
 
 export interface RunSummary {
   changes_read: number;
+  /** Changes that can never be folded, set aside at GET /v1/admin/quarantine. */
+  changes_quarantined: number;
   deltas_folded: number;
   models_updated: number;
   hours_rebuilt: number;
@@ -17,11 +29,13 @@ export interface RunSummary {
   alert_bins_evaluated: number;
   alert_records_written: number;
   notifications_sent: number;
+  failed: FailedModel[];
 }
 
 export function emptySummary(): RunSummary {
   return {
     changes_read: 0,
+    changes_quarantined: 0,
     deltas_folded: 0,
     models_updated: 0,
     hours_rebuilt: 0,
@@ -29,55 +43,29 @@ export function emptySummary(): RunSummary {
     alert_bins_evaluated: 0,
     alert_records_written: 0,
     notifications_sent: 0,
+    failed: [],
   };
 }
 
-/** A feed the run reads from a checkpoint (the local run's file feed). */
-export interface PollableFeed {
-  read(position: number, limit: number): Promise<{ records: ChangeRecord[]; nextPosition: number }>;
-}
-
-const FEED_PAGE = 5_000;
-const LOCAL_FEED_CHECKPOINT = 'local-feed';
-const owner = `monitor-${randomUUID()}`;
-
-/** Writes deltas for change records and marks their models: what the stream Lambda does in AWS. */
-export async function recordChanges(profiles: ProfileStore, records: ChangeRecord[]): Promise<number> {
-  const deltas = deltasFromChanges(records);
-  if (deltas.length === 0) return 0;
-  // Deltas first, then the mark: a model is never marked clean while its deltas are unwritten.
-  await profiles.putDeltas(deltas);
-  await profiles.markDirty(deltas.map((delta) => delta.model));
-  return deltas.length;
-}
-
-/** Reads the feed from its checkpoint; folding a page twice after a crash writes the same deltas. */
-export async function drainFeed(profiles: ProfileStore, feed: PollableFeed): Promise<number> {
-  let position = (await profiles.getCheckpoint(LOCAL_FEED_CHECKPOINT)) ?? 0;
-  let read = 0;
-  for (;;) {
-    const page = await feed.read(position, FEED_PAGE);
-    if (page.records.length === 0) return read;
-    await recordChanges(profiles, page.records);
-    position = page.nextPosition;
-    await profiles.putCheckpoint(LOCAL_FEED_CHECKPOINT, position);
-    read += page.records.length;
-  }
-}
-
 export async function runMonitor(
-  deps: MaintainDeps & { alerts?: AlertDeps },
+  deps: MaintainDeps & { alerts?: AlertDeps; quarantine?: QuarantineStore },
   feed?: PollableFeed,
+  owner = PROCESS_OWNER,
 ): Promise<RunSummary> {
   const summary = emptySummary();
-  if (feed) summary.changes_read = await drainFeed(deps.profiles, feed);
-  const failures: string[] = [];
+  if (feed) {
+    const drained = await drainFeed(deps.profiles, feed, deps.quarantine);
+    summary.changes_read = drained.read;
+    summary.changes_quarantined = drained.quarantined;
+  }
+  const watchedDeps = watchStorage(deps);
+  let storageFault: unknown;
   for (const { model, token } of await deps.profiles.listDirty()) {
-    // One model's failure must not hold back the others; the run still fails at the end, and the model stays
-    // marked so the next run retries it.
-    const result = await maintainModel(deps, model, owner, { alerts: deps.alerts }).catch(
+    // One model's failure must not hold back the others; it stays marked so the next run retries it.
+    const result = await maintainModel(watchedDeps, model, owner, { alerts: watchedDeps.alerts }).catch(
       (error: unknown) => {
-        failures.push(`${model.project_id}/${model.model_id}: ${(error as Error).message}`);
+        if (isStorageFailure(error)) storageFault ??= error;
+        else summary.failed.push({ ...model, reason: failureReason(error) });
         return undefined;
       },
     );
@@ -95,6 +83,57 @@ export async function runMonitor(
     // A model stays marked while a rebuild or bins not yet complete need later runs.
     if (!result.rebuilding && result.pendingHours === 0) await deps.profiles.clearDirty(model, token);
   }
-  if (failures.length > 0) throw new Error(`the monitor run failed for ${failures.join('; ')}`);
+  // Storage that fails is no model's fault: the run fails as a whole (503 where the API maps it), once every
+  // model had its chance.
+  if (storageFault !== undefined) throw storageFault;
   return summary;
+}
+
+const storageErrors = new WeakSet<object>();
+
+/**
+ * A failure inside a storage call, unless the storage refused the data itself, is the storage's: it says
+ * nothing about the model (a plain "unprocessed items" error after retries is throttling, not poison).
+ */
+function isStorageFailure(error: unknown): boolean {
+  if (isStorageFault(error)) return true;
+  return typeof error === 'object' && error !== null && storageErrors.has(error) && !isPoison(error);
+}
+
+function watchStorage<T extends MaintainDeps & { alerts?: AlertDeps }>(deps: T): T {
+  const alerts = deps.alerts && {
+    ...deps.alerts,
+    alerts: watched(deps.alerts.alerts),
+    profiles: watched(deps.alerts.profiles),
+  };
+  return {
+    ...deps,
+    registry: watched(deps.registry),
+    blobs: watched(deps.blobs),
+    events: watched(deps.events),
+    profiles: watched(deps.profiles),
+    alerts,
+  };
+}
+
+/** The store, with every error its methods raise remembered as a storage error. */
+function watched<S extends object>(store: S): S {
+  const remember = (error: unknown): never => {
+    if (typeof error === 'object' && error !== null) storageErrors.add(error);
+    throw error;
+  };
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        try {
+          const result = value.apply(target, args);
+          return result instanceof Promise ? result.catch(remember) : result;
+        } catch (error) {
+          return remember(error);
+        }
+      };
+    },
+  });
 }

@@ -79,7 +79,7 @@ describe('batch inserts', () => {
       csv,
       'text/csv',
     );
-    expect(answer.body).toEqual({ accepted: 2, rejected: 0, errors: [] });
+    expect(answer.body).toEqual({ accepted: 2, rejected: 0, errors: [], error_counts: {} });
     const first = await admin.get(`${events}/c-1`);
     expect(first.body).toEqual({
       event_id: 'c-1',

@@ -2,7 +2,8 @@
 // and changes landing while a rebuild reads events neither double count nor lose anything.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../../shared/api/services.js';
-import { type PollableFeed, recordChanges, runMonitor } from '../../shared/monitoring/run.js';
+import { type PollableFeed, recordChanges } from '../../shared/monitoring/fold.js';
+import { runMonitor } from '../../shared/monitoring/run.js';
 import type { ProfileStore } from '../../shared/storage/profiles.js';
 import { dyingOnce } from '../support/dying-once.js';
 import {

@@ -24,7 +24,8 @@ const publish = createRoute({
   summary: 'Publish one event, or update one by event_id',
   description:
     'Insert: `event` holds inputs and outputs (and may hold targets, decisions, metadata); an existing event_id answers 409. ' +
-    'Update (`update_event: true`): only target, decision and metadata columns; null clears one; the timestamp never changes.',
+    'Update (`update_event: true`): only target, decision and metadata columns; null clears one; the timestamp never changes. ' +
+    'One event is at most 128 KiB of JSON with values nested at most 32 deep (400 `event_too_large`, `value_too_deep`).',
   request: {
     params: modelParams,
     body: { required: true, content: { 'application/json': { schema: publishBody } } },
@@ -43,7 +44,9 @@ const batch = createRoute({
   tags: ['Events'],
   summary: 'Publish or update many events',
   description:
-    'Each row is handled as the single-event route would handle it; a rejected row never stops the others.',
+    'Each row is handled as the single-event route would handle it; a rejected row never stops the others. ' +
+    '`errors` lists the first 1,000 rejected rows; `error_counts` counts every one by code. ' +
+    'Bodies: at most 4 MiB, and JSON or CSV at most 5.5 MiB once escaped as a JSON string (see docs/api.md, Limits).',
   request: {
     params: modelParams,
     query: batchQuery,

@@ -28,7 +28,8 @@ const run = createRoute({
   tags: ['Metrics'],
   summary: 'Process everything pending now (admin token)',
   description:
-    'Folds every change published so far into the metrics and finishes pending rebuilds, synchronously. In AWS the same work runs on a schedule.',
+    'Folds every change published so far into the metrics and finishes pending rebuilds, synchronously. In AWS the same work runs on a schedule. ' +
+    'A change that cannot be folded is quarantined (GET /v1/admin/quarantine); a model whose metrics cannot be computed is listed in `failed` and retried by the next run, and the others are still brought up to date.',
   responses: { 200: json(runSummarySchema, 'Done'), ...errorResponses },
 });
 
