@@ -26,7 +26,7 @@ export class FileWriteJournal implements WriteJournal {
   private nextId = 1;
   private readonly open = new Map<number, Intent>();
   /** Writes that landed but whose records could not be appended to the feed yet (a full disk). */
-  private unappended: ChangeRecord[] = [];
+  private unappended: Intent[] = [];
   /** Writes whose outcome is unknown (the store failed mid-call): they must be checked before any other write. */
   private unknown: Intent[] = [];
   /** Appends and compactions of the journal file, one at a time (a compaction replaces the file). */
@@ -76,7 +76,7 @@ export class FileWriteJournal implements WriteJournal {
     try {
       await this.feed.append(outcome.landed);
     } catch (error) {
-      this.unappended.push(...outcome.landed);
+      this.unappended.push({ ...intent, records: outcome.landed });
       this.open.delete(intent.id);
       throw error;
     }
@@ -99,10 +99,11 @@ export class FileWriteJournal implements WriteJournal {
       for (const intent of this.unknown) {
         const landed: ChangeRecord[] = [];
         for (const record of intent.records) if (await this.landed(record)) landed.push(record);
-        this.unappended.push(...landed);
+        this.unappended.push({ ...intent, records: landed });
       }
       this.unknown = [];
-      if (this.unappended.length > 0) await this.feed.append(this.unappended);
+      const records = this.unappended.flatMap((intent) => intent.records);
+      if (records.length > 0) await this.feed.append(records);
       this.unappended = [];
     } catch (error) {
       if (error instanceof StorageUnavailable) throw error;
@@ -128,7 +129,10 @@ export class FileWriteJournal implements WriteJournal {
   /** Rewrites the journal with its open intents only (atomically, by rename), so it stays small. */
   private async compact(file: AppendFile): Promise<void> {
     if (file.size <= COMPACT_BYTES) return;
-    const lines = [...this.open.values(), ...this.unknown].map((intent) => `${JSON.stringify(intent)}\n`);
+    // Every intent not yet settled is carried over: a crash after the compaction still finds it.
+    const lines = [...this.open.values(), ...this.unknown, ...this.unappended].map(
+      (intent) => `${JSON.stringify(intent)}\n`,
+    );
     await writeFile(`${file.path}.next`, lines.join(''));
     await rename(`${file.path}.next`, file.path);
     this.file = await AppendFile.open(file.path);
