@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTables } from '../shared/storage/dynamo/create-tables.js';
 import { toItem } from '../shared/storage/dynamo/event-items.js';
 import { freePort, pool, start, stop, waitFor } from './support.js';
@@ -16,6 +16,7 @@ const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const BATCH_ROWS = 5_000;
 const API_CONCURRENCY = 4;
 const RAW_CONCURRENCY = 8;
+const PUT_CONCURRENCY = 32;
 const COLUMNS = Array.from({ length: 10 }, (_, i) => `c${i}`);
 const BASE_TIME = Date.UTC(2026, 10, 1);
 const TABLES = { registry: 'bench-registry', events: 'bench-events', profiles: 'bench-profiles' };
@@ -34,7 +35,7 @@ function row(i: number, prefix: string): Record<string, unknown> {
  * BatchWriteItem straight into dynalite, of the items the events store writes (same key design and time index),
  * or, with `plain`, of a bare table without the index.
  */
-async function rawBatchWriteRate(plain: boolean): Promise<number> {
+async function rawBatchWriteRate(plain: boolean, conditionalPuts = false): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-raw-'));
   const port = await freePort();
   const server = start('node', [
@@ -65,6 +66,29 @@ async function rawBatchWriteRate(plain: boolean): Promise<number> {
     } else await ensureTables(raw, TABLES);
     const documents = DynamoDBDocumentClient.from(raw);
     const started = performance.now();
+    if (conditionalPuts) {
+      // What an insert costs when it must land exactly once: one conditional PutItem per event.
+      await pool(EVENTS, PUT_CONCURRENCY, async (i) => {
+        const { event_id, event_timestamp, ...values } = row(i, 'put');
+        const event = {
+          project_id: 'bench',
+          model_id: 'model',
+          event_id: String(event_id),
+          event_timestamp: Number(event_timestamp),
+          received_at: BASE_TIME,
+          expires_at: 0,
+          event: values,
+        };
+        await documents.send(
+          new PutCommand({
+            TableName: TABLES.events,
+            Item: toItem(event),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      });
+      return EVENTS / ((performance.now() - started) / 1000);
+    }
     await pool(Math.ceil(EVENTS / 25), RAW_CONCURRENCY, async (chunk) => {
       const items = Array.from({ length: 25 }, (_, j) => {
         const { event_id, event_timestamp, ...values } = row(chunk * 25 + j, 'raw');
@@ -158,18 +182,21 @@ async function apiRate(cwd?: string): Promise<{ rate: number; accepted: number }
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const plains: number[] = [];
 const raws: number[] = [];
+const puts: number[] = [];
 const apis: number[] = [];
 const compared: number[] = [];
 const compareDir = process.env.BENCH_COMPARE_DIR;
 for (let round = 0; round < ROUNDS; round++) {
   plains.push(await rawBatchWriteRate(true));
   raws.push(await rawBatchWriteRate(false));
+  puts.push(await rawBatchWriteRate(false, true));
   const api = await apiRate();
   if (api.accepted !== EVENTS) throw new Error(`the API accepted ${api.accepted} of ${EVENTS} events`);
   apis.push(api.rate);
   if (compareDir) {
     const other = await apiRate(compareDir);
-    if (other.accepted !== EVENTS) throw new Error(`${compareDir} accepted ${other.accepted} of ${EVENTS} events`);
+    if (other.accepted !== EVENTS)
+      throw new Error(`${compareDir} accepted ${other.accepted} of ${EVENTS} events`);
     compared.push(other.rate);
   }
 }
@@ -188,12 +215,16 @@ console.log(
   `raw BatchWriteItem, events table + index: ${rate(raw)} items/s [${each(raws)}] (${RAW_CONCURRENCY} x 25 in flight)`,
 );
 console.log(
+  `raw conditional PutItem, events table:    ${rate(mean(puts))} items/s [${each(puts)}] (${PUT_CONCURRENCY} in flight)`,
+);
+console.log(
   `API batch route (NDJSON):                 ${rate(apiRateMean)} events/s [${each(apis)}] (${API_CONCURRENCY} x ${BATCH_ROWS} rows in flight)`,
 );
 console.log(
   `API / raw (events table):                 ${(apiRateMean / raw).toFixed(2)} (goal: at least 0.50)`,
 );
 console.log(`API / raw (bare table):                   ${(apiRateMean / plain).toFixed(2)}`);
+console.log(`API / raw conditional puts:               ${(apiRateMean / mean(puts)).toFixed(2)}`);
 if (compareDir) {
   console.log(
     `API batch route of ${compareDir}: ${rate(mean(compared))} events/s [${each(compared)}]; this / that: ${(apiRateMean / mean(compared)).toFixed(2)}`,

@@ -20,7 +20,11 @@ export function start(
   cwd?: string,
 ): ChildProcess {
   // The child's own output goes to ours: a pipe nobody reads would stall it once full.
-  return spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 /** Polls until `check` resolves true, or throws after `ms`. */
