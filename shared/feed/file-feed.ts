@@ -1,7 +1,7 @@
 // The local change feed: append-only NDJSON segments in the data dir, read by the fold from a byte position
 // and deleted once folded, so changes survive a restart the way a DynamoDB stream keeps them.
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppendFile } from './append-file.js';
@@ -193,10 +193,4 @@ async function lastSequenceOf(segments: Segment[], current: AppendFile): Promise
     }
   }
   return 0n;
-}
-
-export async function feedBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const name of await readdir(dir)) if (SEGMENT.test(name)) total += (await stat(join(dir, name))).size;
-  return total;
 }
