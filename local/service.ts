@@ -49,6 +49,8 @@ export interface LocalService {
   adminTokenGenerated: boolean;
   services: Services;
   feed: FileChangeFeed;
+  /** The embedded database's client: benchmarks attach middleware to it (consumed capacity). */
+  storageClient: DynamoDBClient;
   close(): Promise<void>;
 }
 
@@ -121,7 +123,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
                 channel: outbox,
                 clock: Date.now,
                 dashboardUrl: baseUrl,
-                delivery: { egress: 'local' },
+                delivery: { egress: 'local', pagerdutyUrl: process.env.MODELWATCH_PAGERDUTY_URL },
               },
             },
             feed,
@@ -159,6 +161,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     adminTokenGenerated: admin.generated,
     services,
     feed,
+    storageClient: raw,
     close: () => {
       // Stop accepting, let in-flight requests finish (their writes are acknowledged only once durable),
       // then flush the feed and close the database.
