@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { seededRandom } from './seeded-random.js';
+import { seededRandom } from '../shared/metrics/seeded-random.js';
 
 export const DEMO_PROJECT = 'bank_churn';
 export const DEMO_MODEL = 'churn_classifier';

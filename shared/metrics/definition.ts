@@ -2,6 +2,7 @@
 // result, with the guards that keep NaN and Infinity out of results.
 
 import { TASKS, type Task } from '../schema/types.js';
+import type { ComponentKey } from './components/registry.js';
 import type { HourProfile } from './profile.js';
 import type { MonitorSpec } from './spec.js';
 
@@ -9,11 +10,18 @@ import type { MonitorSpec } from './spec.js';
 export interface MetricResult {
   value: number | null;
   count: number;
+  /**
+   * Drift metrics: the value expected, under no drift, for a sample of `count` events drawn from the baseline
+   * (noise.ts). Absent for other metrics and for empty bins.
+   */
+  noise?: number | null;
 }
 
 export interface MetricDefinition {
   id: string;
   perColumn: boolean;
+  /** The profile component the metric reads (components/registry.ts). */
+  component: ComponentKey;
   /** Model tasks the metric applies to. */
   tasks: readonly Task[];
   /** Columns the metric can be asked for (empty for metrics that are not per column). */

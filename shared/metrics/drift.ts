@@ -1,7 +1,9 @@
-// Drift metrics over a column's drift bins: Jensen-Shannon distance and the population stability index,
-// comparing the baseline's counts with the bin's.
+// Drift metrics over a column's drift bins: Jensen-Shannon distance, population stability index, Hellinger
+// distance and the chi-squared test's p-value, comparing the baseline's counts with the bin's, with their noise.
 
+import { chiSquaredPValue } from './chi-squared.js';
 import { ALL_TASKS, finiteOrNull, type MetricDefinition, type MetricResult } from './definition.js';
+import { binMetricNoise } from './noise.js';
 import type { ColumnTally, HourProfile } from './profile.js';
 import { columnIndexOf, type MonitorSpec } from './spec.js';
 
@@ -46,6 +48,24 @@ export function populationStabilityIndex(
   return finiteOrNull(index);
 }
 
+/**
+ * Hellinger distance sqrt(1 - Σ sqrt(p_i q_i)) between the proportions (the Bhattacharyya-coefficient form, in
+ * [0, 1]; scipy has no function for it). Null when either side has no counts.
+ */
+export function hellingerDistance(
+  baselineCounts: readonly number[],
+  observedCounts: readonly number[],
+): number | null {
+  const p = proportions(baselineCounts);
+  const q = proportions(observedCounts);
+  if (p === null || q === null) return null;
+  let coefficient = 0;
+  p.forEach((pi, bin) => {
+    coefficient += Math.sqrt(pi * (q[bin] as number));
+  });
+  return finiteOrNull(Math.sqrt(Math.max(1 - coefficient, 0)));
+}
+
 /** scipy.special.rel_entr(x, y) for y > 0: x ln(x / y), and 0 when x is 0. */
 function relativeEntropyTerm(x: number, y: number): number {
   return x > 0 ? x * Math.log(x / y) : 0;
@@ -64,22 +84,34 @@ function driftColumns(spec: MonitorSpec): string[] {
   return spec.columns.filter((column) => column.drift !== null).map((column) => column.name);
 }
 
+function categoricalColumns(spec: MonitorSpec): string[] {
+  return spec.columns
+    .filter((column) => column.drift?.layout === 'category' || column.drift?.layout === 'bool')
+    .map((column) => column.name);
+}
+
 /** A per-column drift metric from a distance between baseline and observed counts. */
 export function driftMetric(
   id: string,
   distance: (baseline: readonly number[], observed: readonly number[]) => number | null,
+  columnsAllowed: (spec: MonitorSpec) => string[] = driftColumns,
 ): MetricDefinition {
   return {
     id,
     perColumn: true,
+    component: 'drift_counts',
     tasks: ALL_TASKS,
-    columnsAllowed: driftColumns,
+    columnsAllowed,
     compute(profile: HourProfile, spec: MonitorSpec, column?: string): MetricResult {
       const index = columnIndexOf(spec, column ?? '');
       const baseline = spec.columns[index]?.drift?.baseline_counts;
       const observed = (profile.columns[index] as ColumnTally | undefined)?.drift_counts;
-      const value = baseline && observed ? distance(baseline, observed) : null;
-      return { value, count: profile.traffic };
+      if (!baseline || !observed) return { value: null, count: profile.traffic };
+      const value = distance(baseline, observed);
+      // The noise is that of as many values as the bin compares: missing and wrongly typed ones are left out.
+      const compared = sum(observed);
+      if (compared <= 0) return { value, count: profile.traffic };
+      return { value, count: profile.traffic, noise: binMetricNoise(id, distance, baseline, compared) };
     },
   };
 }
@@ -87,4 +119,6 @@ export function driftMetric(
 export const DRIFT_METRICS: MetricDefinition[] = [
   driftMetric('jsd', jensenShannonDistance),
   driftMetric('psi', populationStabilityIndex),
+  driftMetric('hellinger', hellingerDistance),
+  driftMetric('chi_squared_p_value', chiSquaredPValue, categoricalColumns),
 ];

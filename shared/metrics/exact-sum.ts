@@ -169,3 +169,123 @@ function split(a: number): [number, number] {
   const high = scaled - (scaled - a);
   return [high, a - high];
 }
+
+/**
+ * `sum += term` in place, for the fold's hot path: the canonical [hi, lo] case is three error-free additions
+ * written straight into the array; longer expansions go through a reused scratch buffer. Either way nothing is
+ * allocated once the array has its length, and the result is the canonical expansion addExact returns.
+ */
+export function addExactInPlace(sum: ExactSum, term: number): void {
+  const length = sum.length;
+  if (length <= 2) {
+    const a = length > 0 ? (sum[0] as number) : 0;
+    const s = a + term;
+    const sv = s - a;
+    const e = a - (s - sv) + (term - sv);
+    const low = length > 1 ? (sum[1] as number) : 0;
+    const f = e + low;
+    const fv = f - e;
+    const error = e - (f - fv) + (low - fv);
+    if (error === 0) {
+      const head = s + f;
+      const hv = head - s;
+      const rest = s - (head - hv) + (f - hv);
+      if (Number.isFinite(head)) {
+        const wanted = head === 0 ? 0 : rest === 0 ? 1 : 2;
+        if (length !== wanted) sum.length = wanted;
+        if (wanted > 0) sum[0] = head;
+        if (wanted > 1) sum[1] = rest;
+        return;
+      }
+    }
+  }
+  if (!Number.isFinite(term)) throw new RangeError(`cannot sum ${term} exactly`);
+  addExactInPlaceSlowly(sum, term);
+}
+
+/** Shewchuk partials of the sum, smallest first, in a buffer reused across calls (the fold is single-threaded). */
+const scratch = new Float64Array(1100);
+let scratchLength = 0;
+
+function addExactInPlaceSlowly(sum: ExactSum, term: number): void {
+  scratchLength = 0;
+  for (let i = sum.length - 1; i >= 0; i--) growScratch(sum[i] as number);
+  growScratch(term);
+  // Partials each far below half an ulp of the next are already canonical (largest first): the usual case.
+  let dominated = true;
+  for (let i = 0; i + 1 < scratchLength && dominated; i++) {
+    const next = scratch[i + 1] as number;
+    dominated = next + 2 * (scratch[i] as number) === next;
+  }
+  if (dominated && Number.isFinite(scratch[scratchLength - 1] ?? 0)) {
+    if (sum.length !== scratchLength) sum.length = scratchLength;
+    for (let i = 0; i < scratchLength; i++) sum[i] = scratch[scratchLength - 1 - i] as number;
+    return;
+  }
+  // Canonical form, as canonical() computes it: each component the rounded value of what remains.
+  let kept = 0;
+  for (let head = roundScratch(); head !== 0; head = roundScratch()) {
+    if (!Number.isFinite(head)) throw new RangeError('exact sum overflowed the range of doubles');
+    if (kept < sum.length) sum[kept] = head;
+    else sum.push(head);
+    kept++;
+    growScratch(-head);
+  }
+  if (sum.length !== kept) sum.length = kept;
+}
+
+function growScratch(term: number): void {
+  let x = term;
+  let kept = 0;
+  for (let i = 0; i < scratchLength; i++) {
+    let y = scratch[i] as number;
+    if (Math.abs(x) < Math.abs(y)) {
+      const swap = x;
+      x = y;
+      y = swap;
+    }
+    const hi = x + y;
+    const lo = y - (hi - x);
+    if (lo !== 0) scratch[kept++] = lo;
+    x = hi;
+  }
+  scratchLength = kept;
+  if (x !== 0) scratch[scratchLength++] = x;
+}
+
+/** roundPartials over the scratch buffer, which it leaves as it is. */
+function roundScratch(): number {
+  let n = scratchLength;
+  if (n === 0) return 0;
+  let hi = scratch[--n] as number;
+  let lo = 0;
+  while (n > 0) {
+    const x = hi;
+    const y = scratch[--n] as number;
+    hi = x + y;
+    lo = y - (hi - x);
+    if (lo !== 0) break;
+  }
+  const below = n > 0 ? (scratch[n - 1] as number) : 0;
+  if (n > 0 && ((lo < 0 && below < 0) || (lo > 0 && below > 0))) {
+    const doubled = lo * 2;
+    const x = hi + doubled;
+    if (doubled === x - hi) hi = x;
+  }
+  return hi;
+}
+
+/**
+ * `high + low += a * a` in place, exactly (Dekker's two-product; valid while |a| < 1e150 and a * a does not
+ * underflow). The rounded squares and their rounding errors go to two sums: each then usually stays a canonical
+ * pair, the in-place fast path, where one sum of both would need three components and the slow path.
+ */
+export function addExactSquareInPlace(high: ExactSum, low: ExactSum, a: number, sign: 1 | -1): void {
+  const product = a * a;
+  const scaled = SPLITTER * a;
+  const upper = scaled - (scaled - a);
+  const lower = a - upper;
+  const error = lower * lower - (product - upper * upper - 2 * (lower * upper));
+  addExactInPlace(high, sign * product);
+  if (error !== 0) addExactInPlace(low, sign * error);
+}

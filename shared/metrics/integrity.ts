@@ -20,7 +20,9 @@ function integrityColumns(spec: MonitorSpec): string[] {
 }
 
 function violationsOf(profile: HourProfile, spec: MonitorSpec, column: string): ViolationCounts | undefined {
-  return column === ANY_COLUMN ? profile.all_columns : profile.columns[columnIndexOf(spec, column)];
+  return column === ANY_COLUMN
+    ? profile.all_columns
+    : profile.columns[columnIndexOf(spec, column)]?.integrity;
 }
 
 type ViolationKind = keyof typeof KINDS;
@@ -30,6 +32,7 @@ function integrityMetric(kind: ViolationKind, unit: 'count' | 'percentage'): Met
   return {
     id: `${kind}_${unit}`,
     perColumn: true,
+    component: 'integrity',
     tasks: ALL_TASKS,
     columnsAllowed: integrityColumns,
     compute(profile: HourProfile, spec: MonitorSpec, column?: string): MetricResult {

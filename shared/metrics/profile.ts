@@ -1,63 +1,35 @@
-// The mergeable profile of one model-hour: traffic, per-column drift and integrity tallies, and performance.
-// Shaped like whylogs metrics (empty / absorb / merge / serialise); absorbing with sign -1 takes an event back out.
+// The mergeable profile of one model-hour, made of the components in components/registry.ts (whylogs style:
+// empty / absorb / merge / serialise); absorbing with sign -1 takes an event back out.
 
-import { judgeCode, NOT_BINNED, NULL_VIOLATION, RANGE_FLAG, TYPE_VIOLATION } from './column-values.js';
-import {
-  absorbPerformance,
-  emptyPerformanceTally,
-  mergePerformance,
-  type PerformanceTally,
-} from './performance/tally.js';
+import { judgeCode } from './column-values.js';
+import { violationBit } from './components/integrity.js';
+import { migrateStoredProfile } from './components/migrate.js';
+import { COLUMN_COMPONENTS, PROFILE_COMPONENTS } from './components/registry.js';
+import { type ColumnTally, type HourProfile, PROFILE_FORMAT } from './components/types.js';
 import type { MonitorSpec } from './spec.js';
 
-export const PROFILE_FORMAT = 1;
+export type { ColumnTally, HourProfile, ViolationCounts } from './components/types.js';
+export { PROFILE_FORMAT } from './components/types.js';
 
-const NULL_BIT = 1;
-const TYPE_BIT = 2;
-const RANGE_BIT = 4;
-
-export interface ViolationCounts {
-  null_violations: number;
-  type_violations: number;
-  range_violations: number;
-  /** Events with a violation of any kind. */
-  any_violations: number;
-}
-
-export interface ColumnTally extends ViolationCounts {
-  name: string;
-  /** Count per drift bin of the column's spec; null for str columns. */
-  drift_counts: number[] | null;
-}
-
-/** Plain JSON: stored as one item, so it stays small (a few KB per 50 columns, plus the binary score histograms). */
-export interface HourProfile {
-  format: typeof PROFILE_FORMAT;
-  traffic: number;
-  /** One per spec column, in spec order. */
-  columns: ColumnTally[];
-  /** `__ANY__`: events with at least one violation of each kind across all monitored columns. */
-  all_columns: ViolationCounts;
-  performance: PerformanceTally | null;
-}
+type State = Record<string, unknown>;
 
 export function emptyProfile(spec: MonitorSpec): HourProfile {
-  return {
+  const profile = {
     format: PROFILE_FORMAT,
-    traffic: 0,
-    columns: spec.columns.map((column) => ({
-      name: column.name,
-      drift_counts: column.drift ? column.drift.baseline_counts.map(() => 0) : null,
-      ...noViolations(),
-    })),
-    all_columns: noViolations(),
-    performance: emptyPerformanceTally(spec),
-  };
+    columns: spec.columns.map((column) => {
+      const tally: State = { name: column.name };
+      for (const component of COLUMN_COMPONENTS) tally[component.key] = component.zero(column);
+      return tally as unknown as ColumnTally;
+    }),
+  } as State;
+  for (const component of PROFILE_COMPONENTS) profile[component.key] = component.zero(spec);
+  return profile as unknown as HourProfile;
 }
 
 /**
  * Adds one event (sign 1) or takes it back out (sign -1), in place. An update subtracts the event's old image and
- * adds the new one; taking out exactly what was added restores the profile exactly.
+ * adds the new one; taking out exactly what was added restores the profile exactly. The hot path: each value is
+ * judged once, and the components allocate nothing per value.
  */
 export function absorbEvent(
   profile: HourProfile,
@@ -65,93 +37,78 @@ export function absorbEvent(
   eventValues: Record<string, unknown>,
   sign: 1 | -1,
 ): void {
-  profile.traffic += sign;
   // Kinds of violation this event has, as bits: the `__ANY__` counters count events, not values.
   let kinds = 0;
   const columns = spec.columns;
+  const components = COLUMN_COMPONENTS;
   for (let index = 0; index < columns.length; index++) {
     const column = columns[index] as MonitorSpec['columns'][number];
     const tally = profile.columns[index] as ColumnTally;
     // One keyed load instead of hasOwn and a load: what an object inherits is a function (JSON never holds
     // one), and '__proto__' is refused as a column name, so only own values are read.
     const found = eventValues[column.name];
-    const code = judgeCode(column, typeof found === 'function' ? undefined : found);
-    if (code === NOT_BINNED) continue;
-    if (code === NULL_VIOLATION || code === TYPE_VIOLATION) {
-      if (code === NULL_VIOLATION) tally.null_violations += sign;
-      else tally.type_violations += sign;
-      tally.any_violations += sign;
-      kinds |= code === NULL_VIOLATION ? NULL_BIT : TYPE_BIT;
-      continue;
+    const value = typeof found === 'function' ? undefined : found;
+    const code = judgeCode(column, value);
+    kinds |= violationBit(code);
+    for (let c = 0; c < components.length; c++) {
+      (components[c] as (typeof components)[number]).absorb(tally, column, code, value, sign);
     }
-    let bin = code;
-    if (code & RANGE_FLAG) {
-      bin = code & ~RANGE_FLAG;
-      tally.range_violations += sign;
-      tally.any_violations += sign;
-      kinds |= RANGE_BIT;
-    }
-    const counts = tally.drift_counts;
-    if (counts && bin < counts.length) counts[bin] = (counts[bin] as number) + sign;
   }
-  if (kinds !== 0) {
-    const all = profile.all_columns;
-    if (kinds & NULL_BIT) all.null_violations += sign;
-    if (kinds & TYPE_BIT) all.type_violations += sign;
-    if (kinds & RANGE_BIT) all.range_violations += sign;
-    all.any_violations += sign;
-  }
-  if (profile.performance) absorbPerformance(profile.performance, spec, eventValues, sign);
+  for (const component of PROFILE_COMPONENTS) component.absorb(profile, spec, eventValues, sign, kinds);
 }
 
-/** A new profile holding both; they must come from the same spec. */
+/** A new profile holding both; they must come from the same spec. Neither is changed. */
 export function mergeProfiles(a: HourProfile, b: HourProfile): HourProfile {
   if (a.columns.length !== b.columns.length) throw new RangeError('cannot merge profiles of different specs');
-  return {
+  const merged = {
     format: PROFILE_FORMAT,
-    traffic: a.traffic + b.traffic,
-    columns: a.columns.map((tally, index) => mergeColumnTallies(tally, b.columns[index] as ColumnTally)),
-    all_columns: addViolations(a.all_columns, b.all_columns),
-    performance: mergePerformance(a.performance, b.performance),
-  };
+    columns: a.columns.map((tally, index) => {
+      const other = b.columns[index] as ColumnTally;
+      if (tally.name !== other.name)
+        throw new RangeError(`cannot merge column ${tally.name} with ${other.name}`);
+      const result: State = { name: tally.name };
+      for (const component of COLUMN_COMPONENTS) {
+        result[component.key] = component.merge(tally[component.key] as never, other[component.key] as never);
+      }
+      return result as unknown as ColumnTally;
+    }),
+  } as State;
+  for (const component of PROFILE_COMPONENTS) {
+    merged[component.key] = component.merge(a[component.key] as never, b[component.key] as never);
+  }
+  return merged as unknown as HourProfile;
 }
 
 export function serializeProfile(profile: HourProfile): string {
-  return JSON.stringify(profile);
+  const body: State = {
+    format: PROFILE_FORMAT,
+    columns: profile.columns.map((tally) => {
+      const stored: State = { name: tally.name };
+      for (const component of COLUMN_COMPONENTS) {
+        stored[component.key] = component.serialize(tally[component.key] as never);
+      }
+      return stored;
+    }),
+  };
+  for (const component of PROFILE_COMPONENTS)
+    body[component.key] = component.serialize(profile[component.key] as never);
+  return JSON.stringify(body);
 }
 
+/** Reads a stored profile of this format or an earlier one (migrated on read); RangeError for anything else. */
 export function deserializeProfile(text: string): HourProfile {
-  const parsed: unknown = JSON.parse(text);
-  if (
-    typeof parsed !== 'object' ||
-    parsed === null ||
-    (parsed as { format?: unknown }).format !== PROFILE_FORMAT
-  ) {
-    throw new RangeError(`not a profile of format ${PROFILE_FORMAT}`);
-  }
-  return parsed as HourProfile;
-}
-
-function noViolations(): ViolationCounts {
-  return { null_violations: 0, type_violations: 0, range_violations: 0, any_violations: 0 };
-}
-
-function addViolations(a: ViolationCounts, b: ViolationCounts): ViolationCounts {
-  return {
-    null_violations: a.null_violations + b.null_violations,
-    type_violations: a.type_violations + b.type_violations,
-    range_violations: a.range_violations + b.range_violations,
-    any_violations: a.any_violations + b.any_violations,
-  };
-}
-
-function mergeColumnTallies(a: ColumnTally, b: ColumnTally): ColumnTally {
-  if (a.name !== b.name || a.drift_counts?.length !== b.drift_counts?.length) {
-    throw new RangeError(`cannot merge tallies of column ${a.name} built with different specs`);
-  }
-  return {
-    name: a.name,
-    drift_counts: a.drift_counts?.map((count, bin) => count + (b.drift_counts?.[bin] ?? 0)) ?? null,
-    ...addViolations(a, b),
-  };
+  const body = migrateStoredProfile(JSON.parse(text));
+  if (!Array.isArray(body.columns)) throw new RangeError('a profile has no columns');
+  const profile = {
+    format: PROFILE_FORMAT,
+    columns: (body.columns as State[]).map((stored) => {
+      const tally: State = { name: stored.name };
+      for (const component of COLUMN_COMPONENTS)
+        tally[component.key] = component.deserialize(stored[component.key]);
+      return tally as unknown as ColumnTally;
+    }),
+  } as State;
+  for (const component of PROFILE_COMPONENTS)
+    profile[component.key] = component.deserialize(body[component.key]);
+  return profile as unknown as HourProfile;
 }

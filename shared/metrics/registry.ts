@@ -3,6 +3,7 @@
 
 import type { Task } from '../schema/types.js';
 import type { MetricDefinition, MetricResult } from './definition.js';
+import { DISTRIBUTION_DRIFT_METRICS } from './distribution-drift.js';
 import { DRIFT_METRICS } from './drift.js';
 import { INTEGRITY_METRICS } from './integrity.js';
 import { BINARY_METRICS } from './performance/binary.js';
@@ -10,10 +11,13 @@ import { MULTICLASS_METRICS } from './performance/multiclass.js';
 import { REGRESSION_METRICS } from './performance/regression.js';
 import type { HourProfile } from './profile.js';
 import type { MonitorSpec } from './spec.js';
+import { STATISTIC_METRICS } from './statistics.js';
 import { TRAFFIC_METRIC } from './traffic.js';
 
 const DEFINITIONS: MetricDefinition[] = [
   ...DRIFT_METRICS,
+  ...DISTRIBUTION_DRIFT_METRICS,
+  ...STATISTIC_METRICS,
   ...INTEGRITY_METRICS,
   TRAFFIC_METRIC,
   ...BINARY_METRICS,
@@ -62,6 +66,7 @@ export function metricDefinition(id: string): MetricDefinition {
   return {
     id,
     perColumn: (variants[0] as MetricDefinition).perColumn,
+    component: (variants[0] as MetricDefinition).component,
     tasks: variants.flatMap((variant) => variant.tasks),
     columnsAllowed: (spec) => variantFor(spec.task)?.columnsAllowed(spec) ?? [],
     compute(profile, spec, column) {

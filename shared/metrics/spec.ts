@@ -10,6 +10,7 @@ import type {
   Task,
 } from '../schema/types.js';
 import { cleanEdges, countPerNumericBin, edgesFromDeciles } from './drift-bins.js';
+import { type BaselineGrid, buildBaselineGrid } from './numeric/baseline-grid.js';
 
 export type ClassLabel = string | number | boolean;
 
@@ -32,6 +33,11 @@ export interface ColumnSpec {
   categories: string[] | null;
   /** Null for str columns, which have no drift. */
   drift: DriftBins | null;
+  /**
+   * Numeric columns: the baseline on a grid of its percentiles, for statistics-based drift (KS, Wasserstein) and
+   * their noise. Absent from specs stored before it existed, and null for other columns or an empty baseline.
+   */
+  baseline?: BaselineGrid | null;
 }
 
 export interface MonitorSpec {
@@ -93,7 +99,10 @@ function columnSpecOf(
   sortedValues: Float64Array | undefined,
 ): ColumnSpec {
   const { name, data_type, min, max, categories } = profile;
-  return { name, data_type, min, max, categories, drift: driftBinsOf(profile, explicitEdges, sortedValues) };
+  const drift = driftBinsOf(profile, explicitEdges, sortedValues);
+  const numeric = data_type === 'int' || data_type === 'float';
+  const baseline = numeric && sortedValues ? buildBaselineGrid(sortedValues) : null;
+  return { name, data_type, min, max, categories, drift, baseline };
 }
 
 function driftBinsOf(

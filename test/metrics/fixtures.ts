@@ -74,4 +74,4 @@ export function finalImages(fixture: FixtureCase, target: string): Array<Record<
 }
 
 /** A seeded PRNG for tests that need many values but no expected numbers from them. */
-export { seededRandom } from '../../scripts/seeded-random.js';
+export { seededRandom } from '../../shared/metrics/seeded-random.js';

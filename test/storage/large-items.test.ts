@@ -300,7 +300,7 @@ describe('profile items', () => {
   it('keeps an hour profile too large for one item under its revision, and queries it with small ones', async () => {
     const profiles = new DynamoProfileStore(documents, TABLES.profiles);
     const profile = (seed: number): HourProfile => ({
-      format: 1,
+      format: 2,
       traffic: seed,
       columns: Array.from({ length: 2000 }, (_, c) => ({
         name: `feature_${c}`,
@@ -308,10 +308,8 @@ describe('profile items', () => {
           { length: 11 },
           (_, b) => ((c * 31 + b * 17 + seed) * 2654435761) % 1_000_003,
         ),
-        null_violations: 0,
-        type_violations: 0,
-        range_violations: 0,
-        any_violations: 0,
+        integrity: { null_violations: 0, type_violations: 0, range_violations: 0, any_violations: 0 },
+        numeric: null,
       })),
       all_columns: { null_violations: 0, type_violations: 0, range_violations: 0, any_violations: 0 },
       performance: null,

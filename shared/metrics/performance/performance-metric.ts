@@ -13,6 +13,7 @@ export function performanceMetric<T extends PerformanceTally>(
   return {
     id,
     perColumn: false,
+    component: 'performance',
     tasks: [task],
     columnsAllowed: noColumns,
     compute(profile) {

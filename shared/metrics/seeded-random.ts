@@ -1,5 +1,5 @@
-// mulberry32: a small, fast, well-distributed 32-bit PRNG. Seeded, so demo data, benchmarks and tests are the
-// same on every run.
+// mulberry32: a small, fast, well-distributed 32-bit PRNG. Seeded, so noise floors, demo data, benchmarks and
+// tests are the same on every run and every machine.
 
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
