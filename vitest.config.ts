@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Lists, at the end of the run, every suite skipped for a tool this machine lacks.
+    globalSetup: ['test/support/skipped-suites.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,

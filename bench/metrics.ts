@@ -1,5 +1,6 @@
 // `npm run bench:metrics`: fold throughput on one core, read cost of a 30-day hourly query at two traffic
-// levels, and publish-to-visible latency on the local service.
+// levels, items read per range with day profiles, the Monitor view's data per series and in one metrics query,
+// and publish-to-visible latency on the local service.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,13 +8,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynalite } from '../local/dynalite.js';
 import { startLocalService } from '../local/service.js';
-import { seededRandom } from '../scripts/seeded-random.js';
+import { DEMO_MODEL, DEMO_PROJECT, seedDemo } from '../scripts/demo.js';
+import { seededRandom } from '../shared/metrics/seeded-random.js';
 import { absorbEvent, emptyProfile, type HourProfile } from '../shared/metrics/profile.js';
 import { buildMonitorSpec, type MonitorSpec } from '../shared/metrics/spec.js';
+import { queryMetrics } from '../shared/monitoring/query.js';
+import { refreshDayProfiles } from '../shared/monitoring/rollups.js';
 import { metricSeries } from '../shared/monitoring/series.js';
 import type { ColumnProfile, DatasetProfile, ModelInfo } from '../shared/schema/types.js';
 import { ensureTables } from '../shared/storage/dynamo/create-tables.js';
 import { DynamoProfileStore } from '../shared/storage/dynamo/profiles.js';
+import type { ModelState, ProfileStore } from '../shared/storage/profiles.js';
 import type { ModelRecord } from '../shared/storage/registry.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -255,6 +260,211 @@ async function freshness(): Promise<{ publishMs: number; runMs: number; visible:
   }
 }
 
+/**
+ * Items a one-series query reads over 7, 30 and 365 days at hour and day bins, with day profiles (besides them,
+ * one read of the model state and one of the spec, which a process caches).
+ */
+async function itemsPerRange(): Promise<Array<{ days: number; hour: number; day: number }>> {
+  const { spec, event } = twentyColumnModel();
+  const rand = seededRandom(365);
+  const dynamo = await startDynalite();
+  let itemsRead = 0;
+  try {
+    const raw = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const tables = { registry: 'r-registry', events: 'r-events', profiles: 'r-profiles' };
+    await ensureTables(raw, tables);
+    raw.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        itemsRead += ((result.output ?? {}) as { Count?: number }).Count ?? 0;
+        return result;
+      },
+      { step: 'initialize', name: 'countItemsRead' },
+    );
+    const profiles = new DynamoProfileStore(DynamoDBDocumentClient.from(raw), tables.profiles);
+    const model = { project_id: 'bench', model_id: 'model' };
+    const hours = 365 * 24;
+    for (let i = 0; i < hours; i += 50) {
+      await Promise.all(
+        Array.from({ length: Math.min(50, hours - i) }, (_, j) => {
+          const profile = emptyProfile(spec);
+          for (let k = 0; k < 3; k++) absorbEvent(profile, spec, event(rand), 1);
+          return profiles.putHour(
+            model,
+            1,
+            START + (i + j) * HOUR,
+            { profile, rev: 1, applied: [] },
+            undefined,
+          );
+        }),
+      );
+    }
+    await profiles.putSpec(model, 1, spec);
+    let state: ModelState = { active_version: 1, rebuild: null, rev: 1 };
+    await profiles.putState(model, state, undefined);
+    const holder = {
+      get state() {
+        return state;
+      },
+      async save(changes: Partial<ModelState>) {
+        state = { ...state, ...changes, rev: state.rev + 1 };
+        await profiles.putState(model, state, state.rev - 1);
+        return state;
+      },
+    };
+    await refreshDayProfiles(profiles, model, holder, async () => {});
+    const record = {
+      info: { project_id: 'bench', model_id: 'model' },
+      monitoring: { version: 1 },
+    } as unknown as ModelRecord;
+    const deps = {
+      profiles: profiles as ProfileStore,
+      registry: undefined as never,
+      blobs: undefined as never,
+    };
+    const rows: Array<{ days: number; hour: number; day: number }> = [];
+    for (const days of [7, 30, 365]) {
+      const read = async (bin_size: 'hour' | 'day') => {
+        itemsRead = 0;
+        const end = START + days * 24 * HOUR;
+        await queryMetrics(deps, record, {
+          bin_size,
+          start: START,
+          end,
+          queries: [{ metric: 'jsd', column: 'x0' }],
+        });
+        return itemsRead;
+      };
+      rows.push({ days, hour: await read('hour'), day: await read('day') });
+    }
+    return rows;
+  } finally {
+    await dynamo.close();
+  }
+}
+
+/**
+ * Every series the Monitor view asks for: traffic, the first performance metric, JSD and PSI per column, and
+ * any-violation counts per column and for __ANY__ (web/src/monitor/catalog.ts, web/src/views).
+ */
+function monitorViewQueries(columns: string[]): Array<{ metric: string; column?: string }> {
+  return [
+    { metric: 'traffic' },
+    { metric: 'accuracy' },
+    ...columns.map((column) => ({ metric: 'jsd', column })),
+    ...columns.map((column) => ({ metric: 'psi', column })),
+    ...['__ANY__', ...columns].map((column) => ({ metric: 'any_violation_count', column })),
+  ];
+}
+
+interface ViewCost {
+  requests: number;
+  ms: number;
+  items: number;
+}
+
+/** Per series from hours (as before day profiles), per series with day profiles, and one metrics query. */
+interface ViewCosts {
+  before: ViewCost;
+  perSeries: ViewCost;
+  query: ViewCost;
+  series: number;
+}
+
+/**
+ * The demo's Monitor view data over 30 days, as per-series requests (3 in flight, as the dashboard sends them)
+ * and as one metrics query, on the local service.
+ */
+async function monitorView(): Promise<Record<string, ViewCosts>> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-view-'));
+  const service = await startLocalService({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    adminToken: 'bench',
+    monitorIntervalMs: 0,
+  });
+  let items = 0;
+  // Before day profiles, every read merged hours: a state naming no day profiles reads that way still.
+  let hoursOnly = false;
+  const store = service.services.profiles;
+  service.services.profiles = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const result = await value.apply(target, args);
+        if (property === 'queryHours' || property === 'queryDays') items += (result as unknown[]).length;
+        if (property === 'getState' && hoursOnly && result) return { ...result, day_items: undefined };
+        return result;
+      };
+    },
+  });
+  const headers = { authorization: 'Bearer bench', 'content-type': 'application/json' };
+  try {
+    const now = Date.UTC(2026, 9, 31);
+    await seedDemo({
+      url: service.url,
+      adminToken: 'bench',
+      now,
+      days: 30,
+      eventsPerHour: 10,
+      log: () => {},
+    });
+    await fetch(`${service.url}/v1/monitor/run`, { method: 'POST', headers });
+    const model = `${service.url}/v1/projects/${DEMO_PROJECT}/models/${DEMO_MODEL}`;
+    const info = (await (await fetch(model, { headers })).json()) as { inputs: string[]; outputs: string[] };
+    const queries = monitorViewQueries([...info.inputs, ...info.outputs]);
+    const start = now - 30 * 24 * HOUR;
+    const results: Record<string, ViewCosts> = {};
+    for (const bin_size of ['day', 'hour'] as const) {
+      const perSeriesCost = async (): Promise<ViewCost> => {
+        items = 0;
+        const started = performance.now();
+        const pending = [...queries];
+        const worker = async () => {
+          for (let next = pending.shift(); next; next = pending.shift()) {
+            const column = next.column ? `&column=${encodeURIComponent(next.column)}` : '';
+            const path = `${model}/metrics?metric=${next.metric}${column}&bin_size=${bin_size}&start=${start}&end=${now}`;
+            const answer = await fetch(path, { headers });
+            if (answer.status !== 200) throw new Error(`${path}: ${await answer.text()}`);
+            await answer.json();
+          }
+        };
+        await Promise.all([worker(), worker(), worker()]);
+        return { requests: queries.length, ms: performance.now() - started, items };
+      };
+      hoursOnly = true;
+      const before = await perSeriesCost();
+      hoursOnly = false;
+      const perSeries = await perSeriesCost();
+      items = 0;
+      const started = performance.now();
+      const answer = await fetch(`${model}/metrics/query`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ bin_size, start, end: now, queries }),
+      });
+      if (answer.status !== 200) throw new Error(`metrics/query: ${await answer.text()}`);
+      await answer.json();
+      results[bin_size] = {
+        before,
+        perSeries,
+        query: { requests: 1, ms: performance.now() - started, items },
+        series: queries.length,
+      };
+    }
+    return results;
+  } finally {
+    await service.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
 const fold = foldThroughput();
 const millions = (rate: number) => `${(rate / 1e6).toFixed(1)} M`;
 console.log(
@@ -265,6 +475,21 @@ for (const count of [10_000, 1_000_000]) {
   const cost = await readCost(count);
   console.log(
     `read cost, 30-day hourly jsd query, ${count} events: ${cost.items} items read, ${cost.ms.toFixed(0)} ms`,
+  );
+}
+if (!process.env.BENCH_SKIP_RANGES) {
+  for (const row of await itemsPerRange()) {
+    console.log(
+      `items read, one series over ${row.days} days: ${row.hour} at hour bins, ${row.day} at day bins (day profiles)`,
+    );
+  }
+}
+const cost = (c: ViewCost) => `${c.requests} requests ${c.ms.toFixed(0)} ms ${c.items} items`;
+for (const [bin, { before, perSeries, query, series }] of Object.entries(await monitorView())) {
+  console.log(
+    `Monitor view, 30 days at ${bin} bins, ${series} series: per series from hours ${cost(before)}; ` +
+      `per series with day profiles ${cost(perSeries)}; one metrics/query ${cost(query)} ` +
+      `(${(before.ms / query.ms).toFixed(0)}x faster than per series from hours)`,
   );
 }
 const fresh = await freshness();

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { ModelwatchError } from '../sdk/src/index.js';
 import { alertCommands } from './commands/alerts.js';
 import { datasetCommands } from './commands/datasets.js';
+import { incidentCommands } from './commands/incidents.js';
 import { loginCommand } from './commands/login.js';
 import { metricCommands } from './commands/metrics.js';
 import { modelCommands } from './commands/models.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   publishCommand(program);
   metricCommands(program);
   alertCommands(program);
+  incidentCommands(program);
   return program;
 }
 

@@ -11,21 +11,26 @@ import { BaselineBucket } from './constructs/baseline-bucket.js';
 import { DashboardHosting } from './constructs/dashboard-hosting.js';
 import { HttpApi } from './constructs/http-api.js';
 import { MonitorSchedule } from './constructs/monitor-schedule.js';
-import { MonitoringFunction } from './constructs/monitoring-function.js';
+import { METRICS_NAMESPACE, MonitoringFunction } from './constructs/monitoring-function.js';
 import { Operations } from './constructs/operations.js';
 import { StreamProcessor } from './constructs/stream-processor.js';
 import { Tables } from './constructs/tables.js';
+
+/** Each function's service name: a dimension of its logs, traces and metrics, which the alarms select on. */
+const API_SERVICE = 'modelwatch-api';
+const FOLD_SERVICE = 'modelwatch-fold';
+const MONITOR_SERVICE = 'modelwatch-monitor';
 
 export interface ModelwatchStackProps extends StackProps {
   /** `prod` retains data (tables, buckets, key) when the stack is deleted; `dev` removes everything. */
   readonly stage: StageName;
   /**
-   * Email addresses subscribed to alerts and operational alarms.
+   * Email addresses subscribed to operational alarms, and to the model alerts whose rules name them.
    * @default - none
    */
   readonly alertEmails?: readonly string[];
   /**
-   * E.164 phone numbers subscribed to alerts and operational alarms by SMS.
+   * E.164 phone numbers subscribed by SMS, as `alertEmails` are.
    * @default - none
    */
   readonly alertPhoneNumbers?: readonly string[];
@@ -79,11 +84,12 @@ export class ModelwatchStack extends Stack {
     });
 
     const eventIndexes = EVENTS_TABLE.globalIndexes.map((index) => index.indexName);
-    const functionDefaults = { logRetention, logRemovalPolicy, serviceName: 'modelwatch' };
+    const functionDefaults = { logRetention, logRemovalPolicy };
 
     const apiFunction = new MonitoringFunction(this, 'ApiFunction', {
       ...functionDefaults,
       entry: 'lambdas/api.ts',
+      serviceName: API_SERVICE,
       description: 'Modelwatch HTTP API',
       memorySize: 1024,
       timeout: Duration.seconds(29),
@@ -94,8 +100,9 @@ export class ModelwatchStack extends Stack {
       .useProfilesTable(this.tables.profiles, 'readwrite')
       .useBaselineBucket(baselines.bucket, 'readwrite')
       .useAdminSecret(this.adminToken.secret)
-      // POST /v1/monitor/run evaluates alert rules and sends their notifications, as the schedule does.
-      .useAlertsTopic(this.alerts.topic)
+      // POST /v1/monitor/run evaluates alert rules and sends their notifications, as the schedule does; saving a
+      // rule subscribes its email addresses and phone numbers.
+      .useAlertsTopic(this.alerts.topic, { manageSubscriptions: true })
       .useDashboardUrl(this.dashboard.url);
     this.api = new HttpApi(this, 'HttpApi', {
       handler: apiFunction.function,
@@ -107,6 +114,7 @@ export class ModelwatchStack extends Stack {
     const foldFunction = new MonitoringFunction(this, 'FoldFunction', {
       ...functionDefaults,
       entry: 'lambdas/fold.ts',
+      serviceName: FOLD_SERVICE,
       description: 'Folds events-table stream records into metric profiles',
       memorySize: 1024,
       timeout: Duration.minutes(2),
@@ -124,6 +132,7 @@ export class ModelwatchStack extends Stack {
     const monitorFunction = new MonitoringFunction(this, 'MonitorFunction', {
       ...functionDefaults,
       entry: 'lambdas/monitor.ts',
+      serviceName: MONITOR_SERVICE,
       description: 'Folds pending deltas, finishes rebuilds and evaluates alert rules on a schedule',
       memorySize: 1024,
       timeout: Duration.minutes(5),
@@ -148,7 +157,13 @@ export class ModelwatchStack extends Stack {
       streamConsumer: foldFunction.function,
       deadLetterQueue: stream.deadLetterQueue,
       httpApi: this.api.api,
-      alarmTopic: this.alerts.topic,
+      alarmTopic: this.alerts.alarmsTopic,
+      serviceMetrics: {
+        namespace: METRICS_NAMESPACE,
+        apiService: API_SERVICE,
+        foldService: FOLD_SERVICE,
+        monitorService: MONITOR_SERVICE,
+      },
       dashboardName: `${this.stackName}-operations`,
     });
 
@@ -160,7 +175,11 @@ export class ModelwatchStack extends Stack {
     });
     new CfnOutput(this, 'AlertsTopicArn', {
       value: this.alerts.topic.topicArn,
-      description: 'SNS topic receiving alerts and operational alarms',
+      description: 'SNS topic of model alerts (subscriptions filter on the recipients attribute)',
+    });
+    new CfnOutput(this, 'AlarmsTopicArn', {
+      value: this.alerts.alarmsTopic.topicArn,
+      description: 'SNS topic of operational alarms',
     });
   }
 }

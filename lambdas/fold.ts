@@ -1,17 +1,29 @@
 // The events table's stream consumer: turns each change into a delta (idempotent by event revision), then
 // brings the touched models' profiles up to date when no other process holds their lease.
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger } from '../shared/aws/logger.js';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { lambdaMeter, logger, metrics } from '../shared/aws/observability.js';
 import { awsServices } from '../shared/aws/services.js';
 import type { ChangeRecord } from '../shared/feed/change-record.js';
 import { FoldInterrupted, recordChanges } from '../shared/monitoring/fold.js';
 import { maintainModel } from '../shared/monitoring/maintain.js';
+import { METRIC_NAMES } from '../shared/observability/meter.js';
 
 const services = awsServices();
 const owner = `fold-${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local'}`;
 
-export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const records = event.Records as unknown as ChangeRecord[];
+export const handler = async (
+  event: DynamoDBStreamEvent,
+  context?: Context,
+): Promise<DynamoDBBatchResponse> => {
+  if (context) logger.addContext(context);
+  try {
+    return await foldBatch(event.Records as unknown as ChangeRecord[]);
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+};
+
+async function foldBatch(records: ChangeRecord[]): Promise<DynamoDBBatchResponse> {
   let outcome: Awaited<ReturnType<typeof recordChanges>>;
   try {
     // Poison records are quarantined inside; only a transient failure comes out here.
@@ -24,9 +36,12 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       error: (error instanceof FoldInterrupted ? error.cause : error) as Error,
       sequenceNumber: failed?.dynamodb.SequenceNumber,
     });
+    lambdaMeter.count(METRIC_NAMES.foldBatchesRetried, 1);
     const itemIdentifier = failed?.dynamodb.SequenceNumber;
     return { batchItemFailures: itemIdentifier ? [{ itemIdentifier }] : [] };
   }
+  lambdaMeter.count(METRIC_NAMES.changesFolded, outcome.deltas);
+  lambdaMeter.count(METRIC_NAMES.changesQuarantined, outcome.quarantined);
   if (outcome.quarantined > 0) logger.error('changes quarantined', { count: outcome.quarantined });
   for (const model of outcome.models) {
     // Best effort: the deltas are durable, and the scheduled monitor folds whatever is left.
@@ -38,4 +53,4 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     );
   }
   return { batchItemFailures: [] };
-};
+}

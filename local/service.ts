@@ -15,6 +15,7 @@ import { Authenticator, newAdminToken, sha256Hex } from '../shared/auth/tokens.j
 import { FileChangeFeed } from '../shared/feed/file-feed.js';
 import { FileWriteJournal } from '../shared/feed/file-journal.js';
 import { emptySummary, type RunSummary, runMonitor } from '../shared/monitoring/run.js';
+import { NO_METER } from '../shared/observability/meter.js';
 import { DynamoAlertStore } from '../shared/storage/dynamo/alerts.js';
 import type { TableNames } from '../shared/storage/dynamo/client.js';
 import { ensureTables } from '../shared/storage/dynamo/create-tables.js';
@@ -104,6 +105,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     quarantine,
     auth: new Authenticator(registry, async () => adminHash),
     clock: Date.now,
+    meter: NO_METER,
     health: localStorageHealth({ dynamo, client, probeTable: LOCAL_TABLES.registry, journal, dataDir }),
     runMonitor: () => {
       running = running

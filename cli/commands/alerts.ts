@@ -1,7 +1,7 @@
 // `modelwatch rules` and `modelwatch alerts`: the alert rules that watch a model's metrics, and the alerts
 // they triggered.
 import { type Command, Option } from 'commander';
-import type { AlertRuleRequest } from '../../sdk/src/index.js';
+import type { AlertRulePatch, AlertRuleRequest } from '../../sdk/src/index.js';
 import {
   clientOf,
   finiteNumber,
@@ -106,6 +106,8 @@ export function alertCommands(program: Command): void {
       process.stdout.write(`deleted rule ${ruleId}\n`);
     });
 
+  ruleChangeCommands(rules);
+
   const alerts = program.command('alerts').description('list triggered alerts');
   withOutput(withModel(alerts.command('list').description('list triggered alert records, newest first')))
     .option('--start <time>', `only bins starting at or after this (${TIME_HELP})`)
@@ -181,4 +183,89 @@ function ruleFlags(options: RuleOptions): Record<string, unknown> {
       : undefined,
   };
   return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+}
+
+/** `rules update`, and the switches: `mute`/`unmute` (keep records, send nothing), `enable`/`disable`. */
+function ruleChangeCommands(rules: Command): void {
+  withModel(rules.command('update'))
+    .description('change a rule from --file changes.json and/or flags (only the fields given change)')
+    .argument('<rule_id>', 'the rule')
+    .option('--file <changes.json>', 'the changes as JSON (flags given too override its fields)')
+    .option('--name <name>', 'the rule name')
+    .option('--warning <threshold>', 'warning threshold', finiteNumber)
+    .option('--critical <threshold>', 'critical threshold', finiteNumber)
+    .addOption(new Option('--priority <priority>', 'the priority').choices(['low', 'medium', 'high']))
+    .option('--min-count <n>', 'a bin with fewer events never fires', positiveInt)
+    .option('--consecutive-bins <k>', 'fire only when k bins in a row breach (1 to 48)', positiveInt)
+    .option('--email <addresses>', 'emails to notify, comma-separated (replaces the list)', list)
+    .option('--sms <numbers>', 'phone numbers to notify, comma-separated (replaces the list)', list)
+    .option('--webhook <urls>', 'webhook URLs, comma-separated (replaces the list)', list)
+    .option('--teams <urls>', 'Microsoft Teams incoming webhook URLs, comma-separated', list)
+    .option('--pagerduty <keys>', 'PagerDuty Events API v2 routing keys, comma-separated', list)
+    .option('-o, --output <format>', 'text or json', 'text')
+    .action(async (ruleId: string, options: RuleUpdateOptions, command: Command) => {
+      const notifications = Object.fromEntries(
+        Object.entries({
+          emails: options.email,
+          sms: options.sms,
+          webhooks: options.webhook,
+          teams: options.teams,
+          pagerduty: options.pagerduty?.map((routing_key) => ({ routing_key })),
+        }).filter(([, value]) => value !== undefined),
+      );
+      const flags = Object.fromEntries(
+        Object.entries({
+          name: options.name,
+          warning_threshold: options.warning,
+          critical_threshold: options.critical,
+          priority: options.priority,
+          min_count: options.minCount,
+          consecutive_bins: options.consecutiveBins,
+          notifications: Object.keys(notifications).length > 0 ? notifications : undefined,
+        }).filter(([, value]) => value !== undefined),
+      );
+      const changes = { ...(options.file ? await readJsonObject(options.file) : {}), ...flags };
+      if (Object.keys(changes).length === 0)
+        throw new UsageError('rules update needs --file or a flag to change');
+      const client = await clientOf(command);
+      const rule = await client.updateAlertRule(
+        options.project,
+        options.model,
+        ruleId,
+        changes as AlertRulePatch,
+      );
+      if (options.output === 'json') process.stdout.write(`${JSON.stringify(rule, null, 2)}\n`);
+      else process.stdout.write(`updated rule ${rule.rule_id} (${rule.name})\n`);
+    });
+  const switches: Array<[string, string, AlertRulePatch]> = [
+    ['mute', 'keep evaluating a rule and keeping its records, but send nothing', { muted: true }],
+    ['unmute', "send a muted rule's notifications again", { muted: false }],
+    ['disable', 'stop evaluating a rule (its open incidents close quietly)', { enabled: false }],
+    ['enable', 'evaluate a disabled rule again, past bins included', { enabled: true }],
+  ];
+  for (const [name, description, patch] of switches) {
+    withModel(rules.command(name))
+      .description(description)
+      .argument('<rule_id>', 'the rule')
+      .action(async (ruleId: string, options: ModelOptions, command: Command) => {
+        await (await clientOf(command)).updateAlertRule(options.project, options.model, ruleId, patch);
+        process.stdout.write(`rule ${ruleId}: ${name}d\n`);
+      });
+  }
+}
+
+interface RuleUpdateOptions extends ModelOptions {
+  file?: string;
+  name?: string;
+  warning?: number;
+  critical?: number;
+  priority?: string;
+  minCount?: number;
+  consecutiveBins?: number;
+  email?: string[];
+  sms?: string[];
+  webhook?: string[];
+  teams?: string[];
+  pagerduty?: string[];
+  output: string;
 }

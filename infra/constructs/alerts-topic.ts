@@ -1,19 +1,21 @@
-// The SNS topic that model alerts (and operational alarms) are published to, encrypted with its own key.
+// The SNS topics of a deployment, encrypted with their own key: model alerts, which reach exactly the recipients a
+// message names (subscription filter policies), and operational alarms, on a topic of their own.
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SmsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 
 export interface AlertsTopicProps {
   /**
-   * Email addresses subscribed to the topic; each must confirm the subscription from the email SNS sends.
+   * Email addresses subscribed at deploy time: to every operational alarm, and to the model alerts that name them
+   * (rules subscribe their own recipients when saved). Each must confirm the subscription from the email SNS sends.
    * @default - no email subscriptions
    */
   readonly emails?: readonly string[];
   /**
-   * Phone numbers in E.164 format (+15551234567) subscribed for SMS.
+   * Phone numbers in E.164 format (+15551234567) subscribed for SMS, as `emails` are.
    * @default - no SMS subscriptions
    */
   readonly phoneNumbers?: readonly string[];
@@ -29,11 +31,16 @@ export interface AlertsTopicProps {
   readonly keyRemovalPolicy?: RemovalPolicy;
 }
 
-/** An SSL-only SNS topic encrypted with a customer managed key that CloudWatch alarms may also publish with. */
+/**
+ * The model alerts topic and the operational alarms topic: SSL-only, encrypted with a customer managed key that
+ * CloudWatch alarms may also publish with.
+ */
 export class AlertsTopic extends Construct {
-  /** The topic. */
+  /** Model alerts: every message names its recipients, and every subscription filters on its own endpoint. */
   public readonly topic: Topic;
-  /** The topic's encryption key (rotated yearly). */
+  /** Operational alarms (Lambda errors, fold lag, dead letters), for the platform team. */
+  public readonly alarmsTopic: Topic;
+  /** The topics' encryption key (rotated yearly). */
   public readonly key: Key;
 
   constructor(scope: Construct, id: string, props: AlertsTopicProps = {}) {
@@ -58,8 +65,22 @@ export class AlertsTopic extends Construct {
       masterKey: this.key,
       enforceSSL: true,
     });
-    for (const email of props.emails ?? []) this.topic.addSubscription(new EmailSubscription(email));
-    for (const phoneNumber of props.phoneNumbers ?? [])
-      this.topic.addSubscription(new SmsSubscription(phoneNumber));
+    this.alarmsTopic = new Topic(this, 'AlarmsTopic', {
+      displayName: `${props.displayName ?? 'Modelwatch'} operations`,
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    // The same filter a rule's save gives its recipients (shared/alerts/recipients.ts): only messages naming them.
+    const naming = (endpoint: string) => ({
+      filterPolicy: { recipients: SubscriptionFilter.stringFilter({ allowlist: [endpoint] }) },
+    });
+    for (const email of props.emails ?? []) {
+      this.alarmsTopic.addSubscription(new EmailSubscription(email));
+      this.topic.addSubscription(new EmailSubscription(email, naming(email)));
+    }
+    for (const phoneNumber of props.phoneNumbers ?? []) {
+      this.alarmsTopic.addSubscription(new SmsSubscription(phoneNumber));
+      this.topic.addSubscription(new SmsSubscription(phoneNumber, naming(phoneNumber)));
+    }
   }
 }

@@ -14,6 +14,9 @@ import { acknowledge, arnReference } from '../nag.js';
 import { PROJECT_ROOT, projectPath } from '../project-paths.js';
 
 /** What a function may do with a table or bucket. */
+/** The CloudWatch namespace of the functions' own metrics (Powertools EMF); alarms read it too. */
+export const METRICS_NAMESPACE = 'Modelwatch';
+
 export type DataAccess = 'read' | 'readwrite';
 
 /**
@@ -115,6 +118,8 @@ export class MonitoringFunction extends Construct {
       bundling: BUNDLING,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.serviceName ?? 'modelwatch',
+        // One namespace for every function's metrics; the service name tells them apart.
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
@@ -179,11 +184,23 @@ export class MonitoringFunction extends Construct {
     return this;
   }
 
-  /** Grants publishing to the alerts topic (and using its key) and names it in MODELWATCH_ALERTS_TOPIC_ARN. */
-  public useAlertsTopic(topic: ITopic): this {
+  /**
+   * Grants publishing to the alerts topic (and using its key) and names it in MODELWATCH_ALERTS_TOPIC_ARN. With
+   * `manageSubscriptions`, also subscribing a rule's recipients and reading their confirmation state, on this topic
+   * only (the API does it when a rule is saved).
+   */
+  public useAlertsTopic(topic: ITopic, options: { manageSubscriptions?: boolean } = {}): this {
     this.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }),
     );
+    if (options.manageSubscriptions) {
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['sns:Subscribe', 'sns:ListSubscriptionsByTopic'],
+          resources: [topic.topicArn],
+        }),
+      );
+    }
     if (topic.masterKey) {
       // Named actions rather than the grant's GenerateDataKey* wildcard: SNS needs exactly these two.
       this.role.addToPrincipalPolicy(

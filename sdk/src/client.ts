@@ -1,4 +1,4 @@
-// The Modelwatch client: one method per route of the public API (contract sections 3 to 6).
+// The Modelwatch client: one method per route of the public API (contract sections 3 to 8).
 import type { AlertRecord, AlertRule, AlertRulePatch, AlertRuleRequest } from './alerts.js';
 import { type BatchResult, type PublishBatchOptions, publishBatch } from './batch.js';
 import { BufferedPublisher, type BufferedPublisherOptions } from './buffered-publisher.js';
@@ -10,9 +10,12 @@ import type {
   BinSize,
   CreatedToken,
   DatasetInfo,
+  Distribution,
   MetricSeries,
+  MetricsQueryAnswer,
   ModelInfo,
   ModelRegistration,
+  ModelSummary,
   MonitoringConfig,
   MonitorRunSummary,
   Page,
@@ -41,6 +44,22 @@ export interface UploadDatasetOptions {
 export interface MetricsQuery {
   metric: string;
   column?: string;
+  /** @default 'hour' */
+  binSize?: BinSize;
+  /** Default: 7 days before end. */
+  start?: TimeInput;
+  /** Exclusive; default: now. */
+  end?: TimeInput;
+}
+
+/** One series of a metrics query: the metric, and its column for per-column metrics. */
+export interface SeriesSpec {
+  metric: string;
+  column?: string;
+}
+
+/** The bins and range of a metrics query, a distribution or a summary. */
+export interface RangeOptions {
   /** @default 'hour' */
   binSize?: BinSize;
   /** Default: 7 days before end. */
@@ -290,6 +309,46 @@ export class Modelwatch {
     return (await this.transport.request<MetricSeries>(spec)).body;
   }
 
+  /** Many series over one range in one request (at most 500): `series[i]` answers `queries[i]`. */
+  async queryMetrics(
+    projectId: string,
+    modelId: string,
+    queries: SeriesSpec[],
+    options: RangeOptions = {},
+  ): Promise<MetricsQueryAnswer> {
+    const spec = {
+      method: 'POST',
+      path: `${this.modelPath(projectId, modelId)}/metrics/query`,
+      json: { ...rangeOf(options), queries },
+    } as const;
+    return (await this.transport.request<MetricsQueryAnswer>(spec)).body;
+  }
+
+  /** A column's counts per drift bin in each time bin, with the baseline's proportions. */
+  async distributions(
+    projectId: string,
+    modelId: string,
+    column: string,
+    options: RangeOptions = {},
+  ): Promise<Distribution> {
+    const spec = {
+      method: 'GET',
+      path: `${this.modelPath(projectId, modelId)}/distributions`,
+      query: { column, ...rangeOf(options) },
+    } as const;
+    return (await this.transport.request<Distribution>(spec)).body;
+  }
+
+  /** The model's health over a range: traffic, drift and integrity per column, performance, open alerts. */
+  async summary(projectId: string, modelId: string, options: RangeOptions = {}): Promise<ModelSummary> {
+    const spec = {
+      method: 'GET',
+      path: `${this.modelPath(projectId, modelId)}/summary`,
+      query: rangeOf(options),
+    } as const;
+    return (await this.transport.request<ModelSummary>(spec)).body;
+  }
+
   /** Folds everything published so far into the metrics and evaluates alert rules (admin token). */
   async runMonitor(): Promise<MonitorRunSummary> {
     return (await this.transport.request<MonitorRunSummary>({ method: 'POST', path: '/v1/monitor/run' }))
@@ -365,6 +424,42 @@ export class Modelwatch {
     });
   }
 
+  // Incidents (contract section 11): consecutive firings of one rule and column, acknowledged and snoozed here.
+
+  /** The model's incidents, newest first. */
+  listIncidents(
+    projectId: string,
+    modelId: string,
+    options: { limit?: number } = {},
+  ): AsyncGenerator<Incident> {
+    const path = `${this.modelPath(projectId, modelId)}/incidents`;
+    return paginate(async (next_token) => {
+      const query = { limit: options.limit, next_token };
+      return (await this.transport.request<Page<Incident>>({ method: 'GET', path, query })).body;
+    });
+  }
+
+  /** From now on only the incident's resolve is notified. */
+  async acknowledgeIncident(projectId: string, modelId: string, incidentId: string): Promise<Incident> {
+    const path = `${this.modelPath(projectId, modelId)}/incidents/${seg(incidentId)}/acknowledge`;
+    return (await this.transport.request<Incident>({ method: 'POST', path })).body;
+  }
+
+  /** Nothing is notified for the incident until `until` (in the future). */
+  async snoozeIncident(
+    projectId: string,
+    modelId: string,
+    incidentId: string,
+    until: TimeInput,
+  ): Promise<Incident> {
+    const spec = {
+      method: 'POST',
+      path: `${this.modelPath(projectId, modelId)}/incidents/${seg(incidentId)}/snooze`,
+      json: { until: timeOf(until) },
+    } as const;
+    return (await this.transport.request<Incident>(spec)).body;
+  }
+
   private datasetPath(projectId: string, datasetId: string): string {
     return `/v1/projects/${seg(projectId)}/datasets/${seg(datasetId)}`;
   }
@@ -380,6 +475,10 @@ export class Modelwatch {
   private rulesPath(projectId: string, modelId: string): string {
     return `${this.modelPath(projectId, modelId)}/alert-rules`;
   }
+}
+
+function rangeOf(options: RangeOptions) {
+  return { bin_size: options.binSize, start: timeOf(options.start), end: timeOf(options.end) };
 }
 
 /** Times in requests: epoch ms or ISO-8601 go as they are; a Date as epoch ms. */
@@ -402,4 +501,24 @@ async function datasetBody(
     body: encoder.encode(text),
     format: format ?? (first === '[' ? 'json' : first === '{' ? 'ndjson' : 'csv'),
   };
+}
+
+/** An incident as the service answers it (contract section 11). */
+export interface Incident {
+  incident_id: string;
+  rule_id: string;
+  column: string | null;
+  segment: string | null;
+  /** The highest severity its records reached. */
+  severity: 'warning' | 'critical';
+  state: 'open' | 'acknowledged' | 'resolved';
+  first_bin: number;
+  last_bin: number;
+  bin_size: 'hour' | 'day' | 'week';
+  record_count: number;
+  snoozed_until: number | null;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
+  created_at: number;
+  updated_at: number;
 }

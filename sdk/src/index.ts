@@ -13,6 +13,8 @@ export {
   type MetricsQuery,
   Modelwatch,
   type ModelwatchOptions,
+  type RangeOptions,
+  type SeriesSpec,
   type UploadDatasetOptions,
 } from './client.js';
 export { CsvRecordReader, csvLine } from './csv.js';

@@ -24,6 +24,9 @@ export type BinSize = z.infer<typeof api.seriesSchema>['bin_size'];
 export type MetricSeries = z.infer<typeof api.seriesSchema>;
 export type MetricPoint = MetricSeries['points'][number];
 export type MonitorRunSummary = z.infer<typeof api.runSummarySchema>;
+export type MetricsQueryAnswer = z.infer<typeof api.metricsQueryAnswer>;
+export type Distribution = z.infer<typeof api.distributionSchema>;
+export type ModelSummary = z.infer<typeof api.summarySchema>;
 export type ApiErrorBody = z.infer<typeof api.errorSchema>;
 
 /** One page of a list route. */

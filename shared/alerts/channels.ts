@@ -1,4 +1,5 @@
-// Where emails and SMS go: SNS in AWS, a file in the data dir locally (listed by an admin route).
+// How emails and SMS leave (the email and sms channels of channels/ use it): the alerts topic in AWS, a file in the
+// data dir locally (listed by an admin route).
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
@@ -10,6 +11,7 @@ export interface OutgoingMessage {
   subject?: string;
   text: string;
   alert_id: string;
+  incident_id?: string;
   severity: string;
   sent_at: number;
 }
@@ -19,8 +21,9 @@ export interface MessageChannel {
 }
 
 /**
- * One alerts topic per deployment: emails go to the topic with their addresses as a message attribute
- * (subscriptions filter on it), SMS straight to each phone number.
+ * One alerts topic per deployment. Every message goes to the topic with its addresses or numbers in the
+ * `recipients` attribute; each recipient's subscription has a filter policy on it (recipients.ts), so a message
+ * reaches exactly the recipients it names, and publishing needs only sns:Publish on the topic.
  */
 export class SnsChannel implements MessageChannel {
   constructor(
@@ -29,23 +32,26 @@ export class SnsChannel implements MessageChannel {
   ) {}
 
   async send(message: Omit<OutgoingMessage, 'sent_at'>): Promise<void> {
-    if (message.channel === 'sms') {
-      for (const phone of message.to)
-        await this.client.send(new PublishCommand({ PhoneNumber: phone, Message: message.text }));
-      return;
-    }
     await this.client.send(
       new PublishCommand({
         TopicArn: this.topicArn(),
-        Subject: message.subject?.slice(0, 99),
+        ...(message.channel === 'email' ? { Subject: emailSubjectLine(message.subject) } : {}),
         Message: message.text,
         MessageAttributes: {
           recipients: { DataType: 'String.Array', StringValue: JSON.stringify(message.to) },
+          channel: { DataType: 'String', StringValue: message.channel },
           severity: { DataType: 'String', StringValue: message.severity },
         },
       }),
     );
   }
+}
+
+/** SNS takes a subject of at most 100 printable ASCII characters, without line breaks. */
+function emailSubjectLine(subject: string | undefined): string | undefined {
+  if (!subject) return undefined;
+  const ascii = subject.replace(/[^\x20-\x7e]/g, '?');
+  return ascii.length <= 99 ? ascii : `${ascii.slice(0, 98)}~`;
 }
 
 /** The local run has no SNS: messages are kept as NDJSON in the data dir. */

@@ -1,17 +1,24 @@
-// Sending the notifications a model's evaluation found due, within a time budget shared by the whole run, so
-// slow or dead receivers cost the other models of a run at most that budget, together. A notification is claimed
-// just before it is sent: one the budget leaves unstarted stays unclaimed, and the next run sends it.
+// Sending the notifications a model's incidents call for, within a time budget shared by the whole run, so slow
+// or dead receivers cost the other models of a run at most that budget, together. A notification is claimed just
+// before it is sent: one the budget leaves unstarted stays unclaimed, and the next run sends it.
 import type { AlertStore } from '../storage/alerts.js';
+import type { ModelRef } from '../storage/profiles.js';
+import type { SendContext } from './channels/channel.js';
+import { CHANNEL_NAMES, CHANNELS, type ChannelName } from './channels/index.js';
+import { PAGERDUTY_EVENTS_URL } from './channels/pagerduty.js';
 import type { MessageChannel } from './channels.js';
-import { dashboardLink, emailBody, emailSubject, smsText } from './messages.js';
-import type { AlertRecord, AlertRule, DeliveryFailure } from './types.js';
-import { postWebhook, type WebhookOptions } from './webhooks.js';
+import { afterNotified, claimKeyOf } from './incidents.js';
+import { dashboardLink } from './messages.js';
+import type { DeliveryFailure, Incident, Notice } from './types.js';
+import type { WebhookOptions } from './webhooks.js';
 
 export interface DeliveryOptions extends WebhookOptions {
   /** Wall time a run may spend sending, across every model it evaluates. @default 10000 */
   budgetMs?: number;
   /** Notifications sent at once. @default 8 */
   concurrency?: number;
+  /** Where PagerDuty events go (MODELWATCH_PAGERDUTY_URL). @default PagerDuty's Events API v2 endpoint */
+  pagerdutyUrl?: string;
 }
 
 export interface DeliveryDeps {
@@ -22,11 +29,8 @@ export interface DeliveryDeps {
   delivery?: DeliveryOptions;
 }
 
-/** A record whose severity is yet to be notified. */
-export interface DueNotification {
-  rule: AlertRule;
-  record: AlertRecord;
-}
+/** An incident event yet to be notified, with the record of its latest bin. */
+export type DueNotification = Omit<Notice, 'link'>;
 
 export interface DeliveryOutcome {
   /** Notifications claimed and attempted (delivered, or failed with the failure on the record). */
@@ -40,8 +44,23 @@ export interface DeliveryOutcome {
 const spentByRun = new WeakMap<object, number>();
 // Claiming a notification with less time than this left would only record it failed instead of deferring it.
 const MIN_START_MS = 100;
+// Failures name the channel as one target of it, as they always have.
+const FAILURE_CHANNEL: Partial<Record<ChannelName, string>> = { emails: 'email', webhooks: 'webhook' };
+// A record keeps its latest delivery failures, not an unbounded history.
+const MAX_FAILURES = 50;
 
-export async function deliverDue(deps: DeliveryDeps, due: DueNotification[]): Promise<DeliveryOutcome> {
+/** Writes a change to an incident; the engine passes one that keeps its own view of the incident current. */
+export type IncidentUpdater = (
+  incidentId: string,
+  change: (current: Incident | undefined) => Incident | undefined,
+) => Promise<Incident | undefined>;
+
+export async function deliverDue(
+  deps: DeliveryDeps,
+  model: ModelRef,
+  due: DueNotification[],
+  update: IncidentUpdater = (id, change) => deps.alerts.updateIncident(model, id, change),
+): Promise<DeliveryOutcome> {
   const outcome: DeliveryOutcome = { sent: 0, deferred: [] };
   if (due.length === 0) return outcome;
   const started = performance.now();
@@ -56,7 +75,7 @@ export async function deliverDue(deps: DeliveryDeps, due: DueNotification[]): Pr
         continue;
       }
       try {
-        if (await deliverOne(deps, next, deadline)) outcome.sent++;
+        if (await deliverOne(deps, update, next, deadline)) outcome.sent++;
       } catch (error) {
         // The store failed: stop starting new ones, let those in flight finish, then fail the model.
         storageError ??= error;
@@ -73,68 +92,59 @@ export async function deliverDue(deps: DeliveryDeps, due: DueNotification[]): Pr
   return outcome;
 }
 
-/** Claims, sends, and marks the record notified with any failures; false when an earlier run claimed it. */
-async function deliverOne(deps: DeliveryDeps, { rule, record }: DueNotification, deadline: number) {
-  // Claim first: if a run dies after the claim, the state is marked notified rather than sent twice.
-  const claimed = await deps.alerts.claimNotification(record.alert_id, record.severity, deps.clock());
-  const failures = claimed ? await sendToChannels(deps, rule, record, deadline) : [];
+/** Claims, sends, and marks the incident notified; false when an earlier run claimed it. */
+async function deliverOne(
+  deps: DeliveryDeps,
+  update: IncidentUpdater,
+  due: DueNotification,
+  deadline: number,
+) {
+  const { incident, record, event } = due;
+  // Claim first: if a run dies after the claim, the event is marked notified rather than sent twice.
+  const claimed = await deps.alerts.claimNotification(
+    incident.incident_id,
+    claimKeyOf(incident, event),
+    deps.clock(),
+  );
+  const notice: Notice = { ...due, link: dashboardLink(deps.dashboardUrl, record) };
+  const failures = claimed ? await sendToChannels(deps, notice, deadline) : [];
   await deps.alerts.putRecord({
     ...record,
-    notified_severity: record.severity,
-    delivery_failures: [...record.delivery_failures, ...failures],
+    notified_severity: event === 'resolved' ? record.notified_severity : incident.severity,
+    delivery_failures: [...record.delivery_failures, ...failures].slice(-MAX_FAILURES),
   });
+  const now = deps.clock();
+  await update(incident.incident_id, (current) =>
+    afterNotified(current, event, incident.severity, incident.generation, now),
+  );
   return claimed;
 }
 
-/** Sends to every channel of the rule; a failing channel is recorded, never fatal to the run. */
-async function sendToChannels(
-  deps: DeliveryDeps,
-  rule: AlertRule,
-  record: AlertRecord,
-  deadline: number,
-): Promise<DeliveryFailure[]> {
-  const failures: DeliveryFailure[] = [];
-  const failed = (channel: DeliveryFailure['channel'], target: string, error: unknown) =>
-    failures.push({
-      channel,
-      target,
-      severity: record.severity,
-      error: (error as Error).message,
-      at: deps.clock(),
-    });
-  const { emails, sms, webhooks } = rule.notifications;
-  const link = dashboardLink(deps.dashboardUrl, record);
-  const base = { alert_id: record.alert_id, severity: record.severity };
-  // Emails and SMS one after the other, as before; webhooks meanwhile, each on its own.
-  const messages = async () => {
-    if (emails.length > 0) {
-      await deps.channel
-        .send(
-          {
-            ...base,
-            channel: 'email',
-            to: emails,
-            subject: emailSubject(record),
-            text: emailBody(record, link),
-          },
-          record,
-        )
-        .catch((error) => failed('email', emails.join(','), error));
-    }
-    if (sms.length > 0) {
-      await deps.channel
-        .send({ ...base, channel: 'sms', to: sms, text: smsText(record) }, record)
-        .catch((error) => failed('sms', sms.join(','), error));
-    }
+/** Sends to every channel the rule names; a failing target is recorded, never fatal to the run. */
+async function sendToChannels(deps: DeliveryDeps, notice: Notice, deadline: number) {
+  const context: SendContext = {
+    messages: deps.channel,
+    http: { ...deps.delivery },
+    pagerdutyUrl: deps.delivery?.pagerdutyUrl || PAGERDUTY_EVENTS_URL,
+    deadline,
   };
-  const sends: Array<Promise<unknown>> = [messages()];
-  for (const url of webhooks) {
-    sends.push(
-      postWebhook(url, record, rule.webhook_secret, deps.delivery, deadline).catch((error) =>
-        failed('webhook', url, error),
-      ),
+  const notifications = notice.rule.notifications;
+  const sent = CHANNEL_NAMES.map(async (name) => {
+    // Rules saved before a channel existed have no list for it.
+    const targets: unknown[] = notifications[name] ?? [];
+    if (targets.length === 0) return [];
+    const channel = CHANNELS[name] as (typeof CHANNELS)['pagerduty'] | (typeof CHANNELS)['emails'];
+    const send = notice.event === 'resolved' ? channel.resolve : channel.notify;
+    const failures = await send(targets as never[], notice, context);
+    return failures.map(
+      (failure): DeliveryFailure => ({
+        channel: FAILURE_CHANNEL[name] ?? name,
+        target: failure.target,
+        severity: notice.incident.severity,
+        error: failure.error,
+        at: deps.clock(),
+      }),
     );
-  }
-  await Promise.all(sends);
-  return failures;
+  });
+  return (await Promise.all(sent)).flat();
 }

@@ -1,16 +1,21 @@
-// Evaluates a model's alert rules on completed bins: every bin holding data when a rule is new or edited,
-// then the bins whose hours changed (new events, late labels, rebuilt profiles). Records are upserted, one per
-// rule, bin and column; the notifications they call for are sent once every rule is evaluated (delivery.ts).
-import { createHash } from 'node:crypto';
+// Evaluates a model's alert rules on completed bins: every bin holding data when a rule is new or edited, then the
+// bins whose hours changed (new events, late labels, rebuilt profiles), and the bin after each unsettled incident.
+// Records are upserted, one per rule, bin and column, and grouped into incidents; the notifications the incidents
+// call for are sent once every rule is evaluated (delivery.ts).
 import { computeMetric } from '../metrics/registry.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import { profilesByBin } from '../monitoring/series.js';
 import type { ModelRef, ProfileStore } from '../storage/profiles.js';
 import { type BinSize, binStartOf, HOUR_MS, nextBinStart } from '../time/bins.js';
 import { type DeliveryDeps, type DueNotification, deliverDue } from './delivery.js';
-import { compare, comparedValue, shouldNotify } from './evaluate.js';
-import { recordMessage, resolvedMessage } from './messages.js';
-import type { AlertRecord, AlertRule, Severity } from './types.js';
+import { compare, comparedValue } from './evaluate.js';
+import { IncidentTracker } from './incident-tracker.js';
+import { dueEvent, isSettled } from './incidents.js';
+import { type BinOutcome, upsertRecord } from './records.js';
+import { withDefaults } from './rules.js';
+import type { AlertRule } from './types.js';
+
+export { alertIdOf } from './records.js';
 
 /** Built once per monitor run: the delivery budget is shared by every model the run evaluates with it. */
 export interface AlertDeps extends DeliveryDeps {
@@ -21,15 +26,8 @@ export interface AlertSummary {
   bins_evaluated: number;
   records_written: number;
   notifications_sent: number;
-  /** Changed hours some rule still has to see in a completed bin. */
+  /** Changed hours some rule still has to see in a completed bin (and a bin per unsettled incident). */
   pending_hours: number[];
-}
-
-export function alertIdOf(rule: Pick<AlertRule, 'rule_id'>, binStart: number, column: string | null): string {
-  return `al_${createHash('sha256')
-    .update(`${rule.rule_id}\n${binStart}\n${column ?? ''}`)
-    .digest('base64url')
-    .slice(0, 22)}`;
 }
 
 function shiftBins(size: BinSize, start: number, count: number): number {
@@ -48,13 +46,22 @@ function previousBin(size: BinSize, start: number, count: number): number {
 const completed = (rule: AlertRule, bin: number, now: number) =>
   nextBinStart(rule.bin_size, bin) + rule.evaluation_delay * HOUR_MS <= now;
 
-/** The bins of a rule that changed hours touch: their own bin, and for comparisons the bin that compares with it. */
+/** Bins after `bin` whose outcome depends on it: the one comparing with it, and the run of consecutive bins. */
+const reach = (rule: AlertRule) =>
+  (rule.compare_to === 'time_period' ? rule.compare_bin_delta : 0) + rule.consecutive_bins - 1;
+
 function touchedBins(rule: AlertRule, hours: Iterable<number>): Set<number> {
   const bins = new Set<number>();
   for (const hour of hours) {
     const bin = binStartOf(rule.bin_size, hour);
     bins.add(bin);
-    if (rule.compare_to === 'time_period') bins.add(shiftBins(rule.bin_size, bin, rule.compare_bin_delta));
+    for (let ahead = 1; ahead <= rule.consecutive_bins - 1; ahead++)
+      bins.add(shiftBins(rule.bin_size, bin, ahead));
+    if (rule.compare_to === 'time_period') {
+      const comparing = shiftBins(rule.bin_size, bin, rule.compare_bin_delta);
+      for (let ahead = 0; ahead < rule.consecutive_bins; ahead++)
+        bins.add(shiftBins(rule.bin_size, comparing, ahead));
+    }
   }
   return bins;
 }
@@ -73,33 +80,72 @@ export async function evaluateModelAlerts(
     notifications_sent: 0,
     pending_hours: [],
   };
-  const rules = (await deps.alerts.listRules(model)).filter((rule) => rule.enabled);
+  const allRules = (await deps.alerts.listRules(model)).map(withDefaults);
+  const rules = allRules.filter((rule) => rule.enabled);
   const allHours = rules.some((rule) => rule.needs_backfill)
     ? await deps.profiles.listHours(model, version)
     : [];
+  const tracker = await IncidentTracker.load(deps.alerts, model, deps.clock);
+  // What earlier runs left unsent goes before this run's evaluation can resolve it: opened comes before resolved.
+  const settledRules = rules.filter((rule) => !rule.needs_backfill);
+  summary.notifications_sent = await notifyIncidents(deps, model, tracker, settledRules);
   const stillPending = new Set<number>();
-  const due: DueNotification[] = [];
   for (const rule of rules) {
     const hours = rule.needs_backfill ? [...allHours, ...changedHours] : changedHours;
-    const bins = [...touchedBins(rule, hours)].sort((a, b) => a - b);
-    const dueBins = bins.filter((bin) => completed(rule, bin, now));
+    const bins = touchedBins(rule, hours);
+    // The bin after an unsettled incident resolves it unless it fires, data or not. Not in a backfill, whose
+    // incidents found over are not told: one a run died before telling is told first, and resolved next run.
+    if (!rule.needs_backfill)
+      for (const incident of tracker.activeOf(rule)) bins.add(nextBinStart(rule.bin_size, incident.last_bin));
+    const dueBins = [...bins].filter((bin) => completed(rule, bin, now)).sort((a, b) => a - b);
     for (const hour of hours) {
-      const bin = binStartOf(rule.bin_size, hour);
-      const dependent =
-        rule.compare_to === 'time_period' ? shiftBins(rule.bin_size, bin, rule.compare_bin_delta) : bin;
+      const dependent = shiftBins(rule.bin_size, binStartOf(rule.bin_size, hour), reach(rule));
       if (!completed(rule, dependent, now)) stillPending.add(hour);
     }
-    if (dueBins.length > 0) await evaluateBins(deps, model, version, spec, rule, dueBins, summary, due);
+    if (dueBins.length > 0) await evaluateBins(deps, model, version, spec, rule, dueBins, tracker, summary);
   }
-  const delivered = await deliverDue(deps, due);
-  summary.notifications_sent = delivered.sent;
-  // The bin of a notification left unsent stays pending: the next run evaluates it again and finds it due.
-  for (const { record } of delivered.deferred) stillPending.add(record.bin_start);
+  await tracker.closeOrphans(new Map(allRules.map((rule) => [rule.rule_id, rule])));
+  for (const rule of rules.filter((r) => r.needs_backfill)) await tracker.closeHistory(rule);
+  summary.notifications_sent += await notifyIncidents(deps, model, tracker, rules);
+  for (const incident of tracker.seen.values()) {
+    // The model stays due for a run while an incident needs one: its next bin, a snooze ending, a deferred send.
+    const rule = rules.find((r) => r.rule_id === incident.rule_id);
+    if (rule && !isSettled(incident)) stillPending.add(nextBinStart(rule.bin_size, incident.last_bin));
+  }
   // Only now: a run dying before this point evaluates the new rule's bins again, notifications included.
   for (const rule of rules)
     if (rule.needs_backfill) await deps.alerts.putRule({ ...rule, needs_backfill: false });
   summary.pending_hours = [...stillPending].sort((a, b) => a - b);
   return summary;
+}
+
+/**
+ * Sends what the incidents call for now, pass after pass while sending calls for more (an incident both opened
+ * and resolved since the last run is told opened, then resolved), until the run's budget defers the rest.
+ */
+async function notifyIncidents(
+  deps: AlertDeps,
+  model: ModelRef,
+  tracker: IncidentTracker,
+  rules: AlertRule[],
+): Promise<number> {
+  let sent = 0;
+  for (let pass = 0; pass < 3; pass++) {
+    const now = deps.clock();
+    const due: DueNotification[] = [];
+    for (const incident of tracker.seen.values()) {
+      const rule = rules.find((r) => r.rule_id === incident.rule_id);
+      const event = rule && !isSettled(incident) ? dueEvent(incident, rule, now) : null;
+      if (!rule || !event) continue;
+      const record = await deps.alerts.getRecord(model, incident.last_bin, rule.rule_id, incident.column);
+      if (record) due.push({ rule, incident, record, event });
+    }
+    if (due.length === 0) break;
+    const outcome = await deliverDue(deps, model, due, (id, change) => tracker.update(id, change));
+    sent += outcome.sent;
+    if (outcome.deferred.length > 0) break;
+  }
+  return sent;
 }
 
 async function evaluateBins(
@@ -109,12 +155,10 @@ async function evaluateBins(
   spec: MonitorSpec,
   rule: AlertRule,
   bins: number[],
+  tracker: IncidentTracker,
   summary: AlertSummary,
-  due: DueNotification[],
 ): Promise<void> {
-  const first = bins[0] as number;
-  const from =
-    rule.compare_to === 'time_period' ? previousBin(rule.bin_size, first, rule.compare_bin_delta) : first;
+  const from = previousBin(rule.bin_size, bins[0] as number, reach(rule));
   const to = nextBinStart(rule.bin_size, bins[bins.length - 1] as number);
   const byBin = await profilesByBin(deps.profiles, model, version, rule.bin_size, from, to);
   const columns: Array<string | null> = rule.columns.length > 0 ? rule.columns : [null];
@@ -125,94 +169,42 @@ async function evaluateBins(
         ? computeMetric(rule.metric, profile, spec, column ?? undefined)
         : { value: null, count: 0 };
     };
-    for (const bin of bins) {
+    /** What bin alone compares to, and the severity it reaches: null for no breach or too few events. */
+    const breachAt = (bin: number) => {
       const current = metricAt(bin);
-      // A bin with no data never fires.
-      if (current.count === 0 || !byBin.has(bin)) continue;
-      summary.bins_evaluated++;
+      if (!byBin.has(bin) || current.count === 0 || current.count < rule.min_count) return null;
       const earlier =
         rule.compare_to === 'time_period'
           ? metricAt(previousBin(rule.bin_size, bin, rule.compare_bin_delta)).value
           : null;
       const compared = comparedValue(rule, current.value, earlier);
-      await upsertRecord(deps, rule, bin, column, current.value, earlier, compared, summary, due);
-    }
-  }
-}
-
-async function upsertRecord(
-  deps: AlertDeps,
-  rule: AlertRule,
-  bin: number,
-  column: string | null,
-  metricValue: number | null,
-  earlier: number | null,
-  compared: number | null,
-  summary: AlertSummary,
-  due: DueNotification[],
-): Promise<void> {
-  const now = deps.clock();
-  const existing = await deps.alerts.getRecord(rule, bin, rule.rule_id, column);
-  const comparison = compared === null ? null : compare(rule, compared);
-  if (!comparison?.severity) {
-    // A bin that no longer breaches keeps its record, marked resolved.
-    if (existing && !existing.resolved) {
-      await deps.alerts.putRecord({
-        ...existing,
-        resolved: true,
-        metric_value: metricValue,
-        message: resolvedMessage(rule, column, compared),
-        revision: existing.revision + 1,
-        updated_at: now,
-      });
-      summary.records_written++;
-    }
-    return;
-  }
-  const severity: Severity = comparison.severity;
-  const fields = {
-    severity,
-    value: comparison.compared,
-    metric_value: metricValue,
-    baseline_value: rule.compare_to === 'time_period' ? earlier : null,
-    threshold: comparison.threshold,
-    message: recordMessage(rule, column, comparison.compared, comparison.threshold, severity),
-    resolved: false,
-  };
-  const unchanged =
-    existing &&
-    existing.severity === severity &&
-    existing.value === fields.value &&
-    !existing.resolved &&
-    existing.threshold === fields.threshold;
-  const record: AlertRecord = existing
-    ? {
-        ...existing,
-        ...fields,
-        revision: unchanged ? existing.revision : existing.revision + 1,
-        updated_at: unchanged ? existing.updated_at : now,
-      }
-    : {
-        alert_id: alertIdOf(rule, bin, column),
-        rule_id: rule.rule_id,
-        project_id: rule.project_id,
-        model_id: rule.model_id,
-        rule_name: rule.name,
-        priority: rule.priority,
-        metric: rule.metric,
+      const comparison = compared === null ? null : compare(rule, compared);
+      return comparison?.severity ? { ...comparison, severity: comparison.severity } : null;
+    };
+    for (const bin of bins) {
+      const current = metricAt(bin);
+      const hasData = byBin.has(bin) && current.count > 0;
+      if (hasData) summary.bins_evaluated++;
+      const breach = breachAt(bin);
+      let fires = breach !== null;
+      for (let back = 1; fires && back < rule.consecutive_bins; back++)
+        fires = breachAt(previousBin(rule.bin_size, bin, back)) !== null;
+      const earlier =
+        rule.compare_to === 'time_period'
+          ? metricAt(previousBin(rule.bin_size, bin, rule.compare_bin_delta)).value
+          : null;
+      const outcome: BinOutcome = {
+        bin,
         column,
-        bin_start: bin,
-        bin_size: rule.bin_size,
-        ...fields,
-        revision: 1,
-        created_at: now,
-        updated_at: now,
-        notified_severity: null,
-        delivery_failures: [],
+        metricValue: current.value,
+        earlier,
+        eventCount: current.count,
+        compared: comparedValue(rule, current.value, earlier),
+        firing: fires && breach ? breach : null,
       };
-  if (!unchanged) {
-    await deps.alerts.putRecord(record);
-    summary.records_written++;
+      // A bin with no data never fires and never had a record: only incidents need to hear of it.
+      if (!hasData) await tracker.quiet(rule, column, bin, undefined);
+      else await upsertRecord(deps, rule, outcome, tracker, summary);
+    }
   }
-  if (!rule.muted && shouldNotify(severity, record.notified_severity)) due.push({ rule, record });
 }

@@ -40,7 +40,7 @@ export function compare(
 
 const RANK: Record<Severity, number> = { warning: 1, critical: 2 };
 
-/** Notifications go out once per record and again only when its severity rises. */
+/** Whether `severity` is news after `notified`: a first severity, or a higher one (as incidents escalate). */
 export function shouldNotify(severity: Severity | null, notified: Severity | null): severity is Severity {
   if (severity === null) return false;
   return notified === null || RANK[severity] > RANK[notified];

@@ -1,66 +1,136 @@
-// The words of an alert: the record's sentence, the email, the SMS (under 140 characters) and Slack's text.
-import type { AlertRecord, AlertRule } from './types.js';
+// The words of an alert, as a person reads them: metric and column names, the bin in UTC with its size, value,
+// threshold and event count, and a link to the bin on the dashboard. Used by records and every channel.
+import type { AlertRecord, AlertRule, IncidentEvent, Notice } from './types.js';
 
-const utc = (ms: number) =>
-  new Date(ms)
-    .toISOString()
-    .replace('T', ' ')
-    .replace(/:00\.000Z$/, ' UTC');
-const number = (value: number) =>
+const ANY_COLUMN = '__ANY__';
+
+const METRIC_WORDS: Record<string, string> = {
+  jsd: 'Jensen-Shannon distance',
+  psi: 'population stability index',
+  hellinger: 'Hellinger distance',
+  ks_statistic: 'Kolmogorov-Smirnov statistic',
+  wasserstein: 'Wasserstein distance',
+  chi_squared_p_value: 'chi-squared p-value',
+  traffic: 'traffic',
+  data_count: 'labelled events',
+  auc: 'ROC AUC',
+  fpr: 'false positive rate',
+  f1_score: 'F1 score',
+  geometric_mean: 'geometric mean of precision and recall',
+  expected_calibration_error: 'expected calibration error',
+  macro_f1: 'macro F1 score',
+  mae: 'mean absolute error',
+  mse: 'mean squared error',
+  r2: 'R squared',
+  mape: 'mean absolute percentage error',
+  wmape: 'weighted mean absolute percentage error',
+  std: 'standard deviation',
+  p05: '5th percentile',
+  p25: '25th percentile',
+  p75: '75th percentile',
+  p95: '95th percentile',
+};
+
+/** `Jensen-Shannon distance of Age`, `any violation percentage on any column`, `traffic`. */
+export function subjectInWords(metric: string, column: string | null): string {
+  const words = METRIC_WORDS[metric] ?? metric.replaceAll('_', ' ');
+  if (column === ANY_COLUMN) return `${words} on any column`;
+  return column ? `${words} of ${column}` : words;
+}
+
+const utc = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+
+/** `the hour starting 2026-01-05 10:00 UTC`, `the day 2026-01-05 (UTC)`, `the week starting Monday 2026-01-05 (UTC)`. */
+export function binInWords(size: string, start: number): string {
+  if (size === 'hour') return `the hour starting ${utc(start)} UTC`;
+  if (size === 'day') return `the day ${utc(start).slice(0, 10)} (UTC)`;
+  return `the week starting Monday ${utc(start).slice(0, 10)} (UTC)`;
+}
+
+export const number = (value: number) =>
   Math.abs(value) >= 1000 || Number.isInteger(value) ? String(value) : value.toPrecision(4);
 
-export function recordMessage(
-  rule: AlertRule,
-  column: string | null,
-  compared: number,
-  threshold: number,
-  severity: string,
-): string {
-  const what = `${rule.metric}${column ? ` of ${column}` : ''}`;
+const events = (count: number) => `${count} event${count === 1 ? '' : 's'}`;
+
+export interface Firing {
+  column: string | null;
+  bin: number;
+  compared: number;
+  threshold: number;
+  severity: string;
+  eventCount: number;
+}
+
+export function recordMessage(rule: AlertRule, firing: Firing): string {
   const measured =
     rule.compare_to === 'time_period'
-      ? `changed by ${number(compared * 100)}% against ${rule.compare_bin_delta} ${rule.bin_size}(s) earlier`
-      : `is ${number(compared)}`;
+      ? `changed by ${number(firing.compared * 100)}% against ${rule.compare_bin_delta} ${rule.bin_size}(s) earlier`
+      : `was ${number(firing.compared)}`;
   const relation = rule.condition === 'greater' ? 'above' : 'below';
-  return `${severity.toUpperCase()}: ${what} ${measured}, ${relation} the ${severity} threshold ${number(threshold)} (rule '${rule.name}', model ${rule.model_id})`;
+  return `${firing.severity.toUpperCase()}: ${subjectInWords(rule.metric, firing.column)} ${measured} in ${binInWords(rule.bin_size, firing.bin)} (${events(firing.eventCount)}), ${relation} the ${firing.severity} threshold ${number(firing.threshold)} (rule '${rule.name}', model ${rule.project_id}/${rule.model_id})`;
 }
 
 export function resolvedMessage(rule: AlertRule, column: string | null, compared: number | null): string {
-  const what = `${rule.metric}${column ? ` of ${column}` : ''}`;
-  return `RESOLVED: ${what} is back within the thresholds${compared === null ? '' : ` (${number(compared)})`} (rule '${rule.name}', model ${rule.model_id})`;
+  return `RESOLVED: ${subjectInWords(rule.metric, column)} is back within the thresholds${compared === null ? '' : ` (${number(compared)})`} (rule '${rule.name}', model ${rule.project_id}/${rule.model_id})`;
 }
 
+/** The dashboard's monitor page, opened on the record's bin. */
 export function dashboardLink(base: string | undefined, record: AlertRecord): string | undefined {
   if (!base) return undefined;
   const query = new URLSearchParams({
     project: record.project_id,
     model: record.model_id,
     alert: record.alert_id,
+    metric: record.metric,
+    ...(record.column ? { column: record.column } : {}),
+    bin_size: record.bin_size,
+    bin: String(record.bin_start),
   });
   return `${base.replace(/\/$/, '')}/#/monitor?${query}`;
 }
 
-export function emailSubject(record: AlertRecord): string {
-  return `[Modelwatch ${record.severity.toUpperCase()}] ${record.metric}${record.column ? ` on ${record.column}` : ''} for ${record.project_id}/${record.model_id} at ${utc(record.bin_start)}`;
+const EVENT_WORDS: Record<IncidentEvent, string> = {
+  opened: 'opened',
+  escalated: 'escalated',
+  resolved: 'resolved',
+};
+
+/** One line for chat channels and PagerDuty: what happened to the incident, in words. */
+export function headline({ incident, record, event, rule }: Notice): string {
+  const what = `${subjectInWords(record.metric, record.column)} on ${record.project_id}/${record.model_id}`;
+  if (event === 'resolved') {
+    const span = `${incident.record_count} ${rule.bin_size}${incident.record_count === 1 ? '' : 's'}`;
+    return `Resolved: ${what} is back within the thresholds after ${span} (rule '${rule.name}')`;
+  }
+  const verb = event === 'opened' ? 'Incident opened' : `Escalated to ${incident.severity}`;
+  return `${verb}: ${record.message}`;
 }
 
-export function emailBody(record: AlertRecord, link: string | undefined): string {
+export function emailSubject({ record, incident, event }: Notice): string {
+  const tag = event === 'resolved' ? 'RESOLVED' : `${incident.severity.toUpperCase()} ${EVENT_WORDS[event]}`;
+  return `[Modelwatch ${tag}] ${subjectInWords(record.metric, record.column)} on ${record.project_id}/${record.model_id}, ${binInWords(record.bin_size, record.bin_start)}`;
+}
+
+export function emailBody(notice: Notice): string {
+  const { record, incident, rule, link } = notice;
   return [
-    record.message,
+    headline(notice),
     '',
     `Model:     ${record.project_id}/${record.model_id}`,
-    `Rule:      ${record.rule_name} (${record.priority} priority)`,
-    `Metric:    ${record.metric}${record.column ? ` on column ${record.column}` : ''}`,
-    `Bin:       ${record.bin_size} starting ${utc(record.bin_start)}`,
-    `Value:     ${record.value}`,
-    ...(record.baseline_value !== null ? [`Earlier:   ${record.baseline_value}`] : []),
-    `Threshold: ${record.threshold}`,
+    `Rule:      ${rule.name} (${rule.priority} priority)`,
+    `Watching:  ${subjectInWords(record.metric, record.column)}`,
+    `Bin:       ${binInWords(record.bin_size, record.bin_start)}, ${events(record.event_count ?? 0)}`,
+    `Value:     ${number(record.value)}`,
+    ...(record.baseline_value !== null ? [`Earlier:   ${number(record.baseline_value)}`] : []),
+    `Threshold: ${number(record.threshold)} (${record.severity})`,
+    `Incident:  ${incident.incident_id}, ${incident.state}, ${incident.record_count} bin(s) since ${utc(incident.first_bin)} UTC`,
     ...(link ? ['', `Open the dashboard: ${link}`] : []),
   ].join('\n');
 }
 
 /** Under 140 characters: the parts that matter, cut to fit. */
-export function smsText(record: AlertRecord): string {
-  const text = `MW ${record.severity.toUpperCase()} ${record.model_id} ${record.metric}${record.column ? `(${record.column})` : ''}=${number(record.value)} thr ${number(record.threshold)} ${utc(record.bin_start)}`;
+export function smsText({ record, incident, event }: Notice): string {
+  const tag = event === 'resolved' ? 'RESOLVED' : incident.severity.toUpperCase();
+  const text = `Modelwatch ${tag} ${record.model_id}: ${subjectInWords(record.metric, record.column)} ${number(record.value)} (thr ${number(record.threshold)}, ${events(record.event_count ?? 0)}) ${utc(record.bin_start)} UTC`;
   return text.length <= 139 ? text : `${text.slice(0, 138)}…`;
 }

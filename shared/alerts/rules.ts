@@ -5,7 +5,8 @@ import { metricDefinition } from '../metrics/registry.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import type { AlertStore } from '../storage/alerts.js';
 import type { ModelRef, ProfileStore } from '../storage/profiles.js';
-import { webhookUrlProblem } from './egress.js';
+import { CHANNEL_NAMES, CHANNELS, emptyNotifications } from './channels/index.js';
+import type { RecipientDirectory } from './recipients.js';
 import type { AlertRule, Notifications, RuleBinSize } from './types.js';
 
 export interface RuleRequest {
@@ -20,6 +21,8 @@ export interface RuleRequest {
   critical_threshold: number;
   priority: AlertRule['priority'];
   notifications?: Partial<Notifications>;
+  min_count?: number;
+  consecutive_bins?: number;
   evaluation_delay?: number;
   enabled?: boolean;
   muted?: boolean;
@@ -33,6 +36,8 @@ export type RulePatch = Partial<
     | 'critical_threshold'
     | 'priority'
     | 'notifications'
+    | 'min_count'
+    | 'consecutive_bins'
     | 'evaluation_delay'
     | 'enabled'
     | 'muted'
@@ -43,7 +48,12 @@ export interface RuleDeps {
   alerts: AlertStore;
   profiles: ProfileStore;
   clock: () => number;
+  /** AWS: the topic subscriptions that let emails and SMS reach exactly the rule's recipients. */
+  recipients?: RecipientDirectory;
 }
+
+/** The longest run of breaching bins a rule may wait for: two days of hours. */
+export const MAX_CONSECUTIVE_BINS = 48;
 
 /** The metric must apply to the model's task, and columns must be ones it is computed for. */
 export function checkMetricAndColumns(spec: MonitorSpec, metric: string, columns: string[]): void {
@@ -90,14 +100,31 @@ export function checkThresholds(
 }
 
 /**
- * What can be told without DNS; the destination's addresses are checked again at every delivery, where the
- * egress policy of the deployment applies (a name can point elsewhere by then).
+ * What can be told without sending: URLs without DNS (the destination's addresses are checked again at every
+ * delivery, where the egress policy of the deployment applies, as a name can point elsewhere by then).
  */
-export function checkWebhooks(webhooks: string[] | undefined): void {
-  for (const [index, url] of (webhooks ?? []).entries()) {
-    const problem = webhookUrlProblem(url);
-    if (problem) throw new InvalidInput(`notifications.webhooks[${index}]: ${problem}`);
+export function checkTargets(notifications: Partial<Notifications> | undefined): void {
+  for (const name of CHANNEL_NAMES) {
+    const problem = CHANNELS[name].problem as ((target: unknown) => string | undefined) | undefined;
+    for (const [index, target] of (notifications?.[name] ?? []).entries()) {
+      const found = problem?.(target);
+      if (found) throw new InvalidInput(`notifications.${name}[${index}]: ${found}`);
+    }
   }
+}
+
+/** Also checked by the API's schema; here for every other caller of the domain. */
+export function checkNoiseControl(rule: Pick<AlertRule, 'min_count' | 'consecutive_bins'>): void {
+  if (!Number.isInteger(rule.min_count) || rule.min_count < 1)
+    throw new InvalidInput('min_count must be an integer of at least 1');
+  const k = rule.consecutive_bins;
+  if (!Number.isInteger(k) || k < 1 || k > MAX_CONSECUTIVE_BINS)
+    throw new InvalidInput(`consecutive_bins must be an integer from 1 to ${MAX_CONSECUTIVE_BINS}`);
+}
+
+/** Subscribes the rule's addresses and numbers before the rule is stored, so a saved rule can reach them. */
+async function subscribeRecipients(deps: RuleDeps, notifications: Notifications): Promise<void> {
+  await deps.recipients?.subscribe(notifications.emails, notifications.sms);
 }
 
 export async function createRule(
@@ -110,7 +137,7 @@ export async function createRule(
   checkMetricAndColumns(spec, request.metric, columns);
   const warning = request.warning_threshold ?? null;
   checkThresholds(request.condition, warning, request.critical_threshold);
-  checkWebhooks(request.notifications?.webhooks);
+  checkTargets(request.notifications);
   const now = deps.clock();
   const rule: AlertRule = {
     rule_id: `rule_${randomBytes(9).toString('base64url')}`,
@@ -126,7 +153,9 @@ export async function createRule(
     warning_threshold: warning,
     critical_threshold: request.critical_threshold,
     priority: request.priority,
-    notifications: { emails: [], sms: [], webhooks: [], ...request.notifications },
+    notifications: { ...emptyNotifications(), ...request.notifications },
+    min_count: request.min_count ?? 1,
+    consecutive_bins: request.consecutive_bins ?? 1,
     evaluation_delay: request.evaluation_delay ?? 0,
     enabled: request.enabled ?? true,
     muted: request.muted ?? false,
@@ -135,6 +164,8 @@ export async function createRule(
     updated_at: now,
     needs_backfill: true,
   };
+  checkNoiseControl(rule);
+  await subscribeRecipients(deps, rule.notifications);
   await deps.alerts.putRule(rule);
   // The next run evaluates the rule on every past bin holding data.
   await deps.profiles.markDirty([model]);
@@ -144,7 +175,7 @@ export async function createRule(
 export async function requireRule(alerts: AlertStore, model: ModelRef, ruleId: string): Promise<AlertRule> {
   const rule = await alerts.getRule(model, ruleId);
   if (!rule) throw new NotFound(`rule '${ruleId}' does not exist on model '${model.model_id}'`);
-  return rule;
+  return withDefaults(rule);
 }
 
 export async function updateRule(
@@ -154,9 +185,11 @@ export async function updateRule(
   patch: RulePatch,
 ): Promise<AlertRule> {
   const rule = await requireRule(deps.alerts, model, ruleId);
-  checkWebhooks(patch.notifications?.webhooks);
+  checkTargets(patch.notifications);
   const next: AlertRule = {
     ...rule,
+    ...(patch.min_count !== undefined ? { min_count: patch.min_count } : {}),
+    ...(patch.consecutive_bins !== undefined ? { consecutive_bins: patch.consecutive_bins } : {}),
     ...(patch.name !== undefined ? { name: patch.name } : {}),
     ...(patch.priority !== undefined ? { priority: patch.priority } : {}),
     ...(patch.evaluation_delay !== undefined ? { evaluation_delay: patch.evaluation_delay } : {}),
@@ -164,16 +197,20 @@ export async function updateRule(
     ...(patch.muted !== undefined ? { muted: patch.muted } : {}),
     ...(patch.warning_threshold !== undefined ? { warning_threshold: patch.warning_threshold } : {}),
     ...(patch.critical_threshold !== undefined ? { critical_threshold: patch.critical_threshold } : {}),
-    notifications: { ...rule.notifications, ...patch.notifications },
+    notifications: { ...emptyNotifications(), ...rule.notifications, ...patch.notifications },
     updated_at: deps.clock(),
   };
   checkThresholds(next.condition, next.warning_threshold, next.critical_threshold);
+  checkNoiseControl(next);
   const reevaluate =
+    next.min_count !== rule.min_count ||
+    next.consecutive_bins !== rule.consecutive_bins ||
     next.warning_threshold !== rule.warning_threshold ||
     next.critical_threshold !== rule.critical_threshold ||
     (next.enabled && !rule.enabled) ||
     next.evaluation_delay !== rule.evaluation_delay;
   next.needs_backfill = rule.needs_backfill || reevaluate;
+  await subscribeRecipients(deps, next.notifications);
   await deps.alerts.putRule(next);
   if (reevaluate) await deps.profiles.markDirty([model]);
   return next;
@@ -184,8 +221,18 @@ export async function deleteRule(alerts: AlertStore, model: ModelRef, ruleId: st
     throw new NotFound(`rule '${ruleId}' does not exist on model '${model.model_id}'`);
 }
 
+/** Rules stored before noise control or a channel existed read with their defaults. */
+export function withDefaults(rule: AlertRule): AlertRule {
+  return {
+    ...rule,
+    min_count: rule.min_count ?? 1,
+    consecutive_bins: rule.consecutive_bins ?? 1,
+    notifications: { ...emptyNotifications(), ...rule.notifications },
+  };
+}
+
 /** A rule as answered by the API: the webhook secret is shown only when the rule is created. */
 export function ruleView(rule: AlertRule, withSecret = false) {
-  const { webhook_secret, needs_backfill: _backfill, ...view } = rule;
+  const { webhook_secret, needs_backfill: _backfill, ...view } = withDefaults(rule);
   return withSecret ? { ...view, webhook_secret } : view;
 }

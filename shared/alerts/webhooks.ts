@@ -1,6 +1,6 @@
-// Webhook delivery: the record as JSON, signed with the rule's secret (HMAC-SHA256), sent only where the egress
-// policy allows, never following redirects, each attempt bounded in time, retried with backoff before a deadline.
-// Slack incoming webhooks get Slack's {"text"} shape instead.
+// The vetted HTTP transport of every HTTP channel: sent only where the egress policy allows, never following
+// redirects, each attempt bounded in time, retried with backoff before a deadline. Webhooks are signed with the
+// rule's secret (HMAC-SHA256); Slack incoming webhooks named as webhooks get Slack's {"text"} shape instead.
 import { createHmac } from 'node:crypto';
 import type { LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
@@ -41,7 +41,7 @@ export function signature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-const isSlack = (url: string) => /^https:\/\/hooks\.slack\.com\//.test(url);
+export const isSlack = (url: string) => /^https:\/\/hooks\.slack\.com\//.test(url);
 
 /** Answers only the vetted addresses, whatever the resolver would say now. */
 function pinnedLookup(addresses: LookupAddress[]): LookupFunction {
@@ -87,14 +87,44 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
-/**
- * Delivers one record; throws with the last failure once every attempt has failed, the policy refuses the
- * destination, or `deadline` (a `performance.now()` time) leaves no room for another attempt.
- */
-export async function postWebhook(
+/** Delivers one record, signed with the rule's secret (the contract's webhook, and the tests' baseline). */
+export function postWebhook(
   url: string,
   record: AlertRecord,
   secret: string,
+  options: WebhookOptions = {},
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<void> {
+  const payload = isSlack(url) ? { text: record.message } : record;
+  return postSigned(url, payload, secret, `${record.alert_id}:${record.severity}`, options, deadline);
+}
+
+/** Any JSON payload, signed, with a delivery id a receiver can drop repeats by. */
+export function postSigned(
+  url: string,
+  payload: unknown,
+  secret: string,
+  deliveryId: string,
+  options: WebhookOptions = {},
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<void> {
+  const body = JSON.stringify(payload);
+  const headers = {
+    'content-type': 'application/json',
+    [SIGNATURE_HEADER]: signature(secret, body),
+    [DELIVERY_HEADER]: deliveryId,
+  };
+  return postJson(url, body, headers, options, deadline);
+}
+
+/**
+ * POSTs a body through the egress policy; throws with the last failure once every attempt has failed, the policy
+ * refuses the destination, or `deadline` (a `performance.now()` time) leaves no room for another attempt.
+ */
+export async function postJson(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
   options: WebhookOptions = {},
   deadline = Number.POSITIVE_INFINITY,
 ): Promise<void> {
@@ -102,13 +132,6 @@ export async function postWebhook(
   const backoffMs = options.backoffMs ?? 500;
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 3_000;
   const transport = options.transport ?? nodeTransport;
-  const body = JSON.stringify(isSlack(url) ? { text: record.message } : record);
-  const headers = {
-    'content-type': 'application/json',
-    [SIGNATURE_HEADER]: signature(secret, body),
-    // Lets a receiver drop a repeated delivery of the same record and severity.
-    [DELIVERY_HEADER]: `${record.alert_id}:${record.severity}`,
-  };
   let lastError = 'no attempt made within the delivery budget';
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const timeoutMs = Math.floor(Math.min(attemptTimeoutMs, deadline - performance.now()));

@@ -9,6 +9,7 @@ import { adminRoutes } from './routes/admin.js';
 import { alertRoutes } from './routes/alerts.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { eventRoutes } from './routes/events.js';
+import { incidentRoutes } from './routes/incidents.js';
 import { metricRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { projectRoutes } from './routes/projects.js';
@@ -63,6 +64,7 @@ export function createApp(services: Services, extend?: (app: Router) => void) {
   app.route('/', eventRoutes());
   app.route('/', metricRoutes());
   app.route('/', alertRoutes());
+  app.route('/', incidentRoutes());
   app.route('/', adminRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });

@@ -1,5 +1,7 @@
 // Request and response schemas of the public API: one source for validation and the OpenAPI document.
 import { z } from '@hono/zod-openapi';
+import { notificationsShape } from '../alerts/channels/index.js';
+import { MAX_CONSECUTIVE_BINS } from '../alerts/rules.js';
 import { datasetIdSchema, eventIdSchema, modelIdSchema, projectIdSchema } from '../ids.js';
 import { DATA_TYPES, TASKS } from '../schema/types.js';
 
@@ -206,6 +208,11 @@ export const metricsQuery = z.object({
     description: 'Epoch ms or ISO-8601 (exclusive); default: now',
     example: '2026-11-08T00:00:00Z',
   }),
+  segment: z.string().optional().openapi({ description: 'Not available yet: any value answers 400' }),
+  baseline: z
+    .string()
+    .optional()
+    .openapi({ description: '`dataset` (the default); other baselines are not available yet' }),
 });
 
 export const seriesSchema = z
@@ -213,7 +220,17 @@ export const seriesSchema = z
     metric: z.string(),
     column: z.string().nullable(),
     bin_size: z.enum(['hour', 'day', 'week', 'month']),
-    points: z.array(z.object({ start: z.number().int(), value: z.number().nullable(), count: z.number() })),
+    points: z.array(
+      z.object({
+        start: z.number().int(),
+        value: z.number().nullable(),
+        count: z.number(),
+        noise: z.number().nullable().optional().openapi({
+          description:
+            'Drift metrics: the value expected, on average, for `count` events drawn from the baseline itself',
+        }),
+      }),
+    ),
   })
   .openapi('MetricSeries');
 
@@ -234,23 +251,26 @@ export const runSummarySchema = z
   })
   .openapi('MonitorRun');
 
-const E164 = /^\+[1-9]\d{6,14}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const minCount = z
+  .number()
+  .int('min_count must be an integer')
+  .min(1, 'min_count must be at least 1')
+  .openapi({ description: 'A bin with fewer events never fires' });
+const consecutiveBins = z
+  .number()
+  .int('consecutive_bins must be an integer')
+  .min(1, 'consecutive_bins must be at least 1')
+  .max(MAX_CONSECUTIVE_BINS, `consecutive_bins must be at most ${MAX_CONSECUTIVE_BINS}`)
+  .openapi({ description: 'Fire only when this many bins in a row breach' });
+const recipientStatusSchema = z.object({
+  address: z.string(),
+  channel: z.enum(['email', 'sms']),
+  status: z.enum(['pending_confirmation', 'confirmed', 'not_subscribed']),
+});
 const finite = (field: string) => z.number().refine(Number.isFinite, `${field} must be a finite number`);
 
-export const notificationsSchema = z
-  .object({
-    emails: z.array(z.string().regex(EMAIL, 'emails: not an email address')).max(50).default([]),
-    sms: z
-      .array(z.string().regex(E164, 'sms: phone numbers are E.164, like +14155550123'))
-      .max(20)
-      .default([]),
-    webhooks: z
-      .array(z.url({ protocol: /^https?$/, error: 'webhooks: an http(s) URL is needed' }))
-      .max(20)
-      .default([]),
-  })
-  .openapi('Notifications');
+// One entry per channel of the registry (shared/alerts/channels/index.ts).
+export const notificationsSchema = z.object(notificationsShape()).openapi('Notifications');
 
 export const ruleBody = z
   .object({
@@ -269,6 +289,8 @@ export const ruleBody = z
     critical_threshold: finite('critical_threshold'),
     priority: z.enum(['low', 'medium', 'high']).default('medium'),
     notifications: notificationsSchema.optional(),
+    min_count: minCount.default(1),
+    consecutive_bins: consecutiveBins.default(1),
     evaluation_delay: z
       .number()
       .min(0)
@@ -287,6 +309,8 @@ export const rulePatchBody = z
     critical_threshold: finite('critical_threshold').optional(),
     priority: z.enum(['low', 'medium', 'high']).optional(),
     notifications: notificationsSchema.partial().optional(),
+    min_count: minCount.optional(),
+    consecutive_bins: consecutiveBins.optional(),
     evaluation_delay: z.number().min(0).max(168).optional(),
     enabled: z.boolean().optional(),
     muted: z.boolean().optional(),
@@ -308,10 +332,11 @@ export const ruleSchema = z
     warning_threshold: z.number().nullable(),
     critical_threshold: z.number(),
     priority: z.enum(['low', 'medium', 'high']),
-    notifications: z.object({
-      emails: z.array(z.string()),
-      sms: z.array(z.string()),
-      webhooks: z.array(z.string()),
+    notifications: notificationsSchema,
+    min_count: z.number().int(),
+    consecutive_bins: z.number().int(),
+    recipients: z.array(recipientStatusSchema).optional().openapi({
+      description: 'AWS only: each email address and phone number, and whether its subscription is confirmed',
     }),
     evaluation_delay: z.number(),
     enabled: z.boolean(),
@@ -342,6 +367,9 @@ export const alertRecordSchema = z
     metric_value: z.number().nullable(),
     baseline_value: z.number().nullable(),
     threshold: z.number(),
+    event_count: z.number().int().optional().openapi({ description: 'Events behind the value in this bin' }),
+    segment: z.string().nullable().optional(),
+    incident_id: z.string().optional().openapi({ description: 'The incident this firing belongs to' }),
     message: z.string(),
     resolved: z.boolean(),
     revision: z.number().int(),
@@ -366,3 +394,164 @@ export const alertsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).optional(),
   next_token: z.string().optional(),
 });
+
+const binSizeSchema = z.enum(['hour', 'day', 'week', 'month']);
+
+export const metricsQueryBody = z
+  .object({
+    bin_size: binSizeSchema.optional().default('hour'),
+    start: timestampSchema.optional().openapi({ description: 'Default: 7 days before end' }),
+    end: timestampSchema.optional().openapi({ description: 'Exclusive; default: now' }),
+    queries: z
+      .array(
+        z.object({
+          metric: z.string().min(1).openapi({ example: 'jsd' }),
+          column: z.string().optional().openapi({ example: 'CreditScore' }),
+          segment: z.string().optional().openapi({ description: 'Not available yet: any value answers 400' }),
+          baseline: z.string().optional().openapi({
+            description: '`dataset` (the default); other baselines are not available yet',
+          }),
+        }),
+      )
+      .min(1, 'at least one query is needed')
+      .max(500, 'at most 500 queries in one request'),
+  })
+  .openapi('MetricsQuery');
+
+export const metricsQueryAnswer = z
+  .object({
+    series: z
+      .array(seriesSchema)
+      .openapi({ description: 'One per query, in order, as GET .../metrics answers it' }),
+  })
+  .openapi('MetricsQueryAnswer');
+
+const rangeQuery = {
+  bin_size: binSizeSchema.optional().default('hour'),
+  start: z.string().optional().openapi({ description: 'Epoch ms or ISO-8601; default: 7 days before end' }),
+  end: z.string().optional().openapi({ description: 'Epoch ms or ISO-8601 (exclusive); default: now' }),
+};
+
+export const distributionsQuery = z.object({
+  column: z.string().min(1).openapi({ example: 'CreditScore' }),
+  ...rangeQuery,
+  segment: z.string().optional().openapi({ description: 'Not available yet: any value answers 400' }),
+});
+
+export const distributionSchema = z
+  .object({
+    column: z.string(),
+    kind: z.enum(['numeric', 'category', 'bool']),
+    bins: z
+      .array(z.object({ label: z.string(), lower: z.number().nullable(), upper: z.number().nullable() }))
+      .openapi({
+        description:
+          'The drift bins: numeric (lower, upper] with null for an infinite end; a category per baseline category then __OTHER__; bool false, true',
+      }),
+    baseline: z.array(z.number()).openapi({ description: "The baseline's proportion per bin" }),
+    points: z.array(
+      z.object({
+        start: z.number().int(),
+        count: z.number().int().openapi({ description: 'Values counted in drift in this time bin' }),
+        counts: z.array(z.number().int()).openapi({ description: 'Count per drift bin' }),
+      }),
+    ),
+  })
+  .openapi('Distribution');
+
+export const summaryQuery = z.object(rangeQuery);
+
+const binValue = z.object({ start: z.number().int(), value: z.number() }).nullable();
+const latestAndWorst = z
+  .object({
+    latest: binValue.openapi({ description: 'The newest bin with a value' }),
+    worst: binValue.openapi({ description: 'The bin with the highest value (the earliest of equals)' }),
+  })
+  .openapi('LatestAndWorst');
+
+export const summarySchema = z
+  .object({
+    bin_size: binSizeSchema,
+    start: z.number().int().openapi({ description: 'Start of the first bin' }),
+    end: z.number().int().openapi({ description: 'End of the last bin' }),
+    traffic: z.object({
+      total: z.number().int(),
+      points: z.array(z.object({ start: z.number().int(), value: z.number().int() })),
+    }),
+    columns: z
+      .array(
+        z.object({
+          column: z.string(),
+          role: z.enum(['input', 'output']),
+          jsd: latestAndWorst
+            .nullable()
+            .openapi({ description: 'Null for str columns, which have no drift' }),
+          any_violation_percentage: latestAndWorst,
+        }),
+      )
+      .openapi({ description: 'Every input and output column, in model order' }),
+    performance: z
+      .array(
+        z.object({
+          metric: z.string(),
+          latest: z
+            .object({ start: z.number().int(), value: z.number(), data_count: z.number().int() })
+            .nullable(),
+        }),
+      )
+      .openapi({
+        description: "The task's performance metrics with their newest value; empty without a task",
+      }),
+    label_coverage: z
+      .array(
+        z.object({
+          start: z.number().int(),
+          data_count: z.number().int(),
+          traffic: z.number().int(),
+          value: z
+            .number()
+            .nullable()
+            .openapi({ description: 'data_count / traffic; null when traffic is 0' }),
+        }),
+      )
+      .openapi({ description: 'Labelled share of events per bin; empty for a not_set task' }),
+    open_alerts: z
+      .array(alertRecordSchema)
+      .openapi({ description: 'Alert records of bins in the range that are not resolved, newest bin first' }),
+  })
+  .openapi('ModelSummary');
+
+export const incidentSchema = z
+  .object({
+    incident_id: z.string(),
+    rule_id: z.string(),
+    column: z.string().nullable(),
+    segment: z.string().nullable(),
+    severity: z.enum(['warning', 'critical']).openapi({ description: 'The highest its records reached' }),
+    state: z.enum(['open', 'acknowledged', 'resolved']),
+    first_bin: z.number().int(),
+    last_bin: z.number().int(),
+    bin_size: z.enum(['hour', 'day', 'week']),
+    record_count: z.number().int(),
+    snoozed_until: z.number().int().nullable(),
+    acknowledged_at: z.number().int().nullable(),
+    resolved_at: z.number().int().nullable(),
+    created_at: z.number().int(),
+    updated_at: z.number().int(),
+  })
+  .openapi('Incident');
+
+export const incidentParams = modelParams.extend({ incident_id: z.string().min(1).max(64) });
+
+export const incidentsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  next_token: z.string().optional(),
+});
+
+export const snoozeBody = z
+  .object({
+    until: z
+      .union([z.number(), z.string()])
+      .openapi({ description: 'Epoch ms or ISO-8601; nothing is sent for the incident until then' }),
+  })
+  .openapi('IncidentSnooze');

@@ -3,6 +3,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SnsChannel } from '../alerts/channels.js';
+import { SnsRecipients } from '../alerts/recipients.js';
 import type { Services } from '../api/services.js';
 import { Authenticator, sha256Hex } from '../auth/tokens.js';
 import { runMonitor } from '../monitoring/run.js';
@@ -14,6 +15,7 @@ import { DynamoQuarantineStore } from '../storage/dynamo/quarantine.js';
 import { DynamoRegistryStore } from '../storage/dynamo/registry.js';
 import { S3BlobStore } from '../storage/s3/blobs.js';
 import { ENV } from '../storage/tables.js';
+import { lambdaMeter, tracer } from './observability.js';
 
 export function requiredEnv(name: string): string {
   const value = process.env[name];
@@ -29,7 +31,7 @@ function adminHashFromSecret(): () => Promise<string> {
   let hash: Promise<string> | undefined;
   let client: SecretsManagerClient | undefined;
   return () => {
-    client ??= new SecretsManagerClient({});
+    client ??= tracer.captureAWSv3Client(new SecretsManagerClient({}));
     const secretArn = requiredEnv(ENV.adminSecretArn);
     hash ??= client.send(new GetSecretValueCommand({ SecretId: secretArn })).then((secret) => {
       if (!secret.SecretString) throw new Error('the admin token secret has no string value');
@@ -44,28 +46,31 @@ function adminHashFromSecret(): () => Promise<string> {
 }
 
 export function awsServices(): Services {
-  const documents = createDocumentClient();
+  const documents = createDocumentClient({}, (client) => tracer.captureAWSv3Client(client));
   const registry = new DynamoRegistryStore(documents, requiredEnv(ENV.registryTable));
   const events = new DynamoEventStore(documents, requiredEnv(ENV.eventsTable));
   // Checksums only when required: a presigned PUT must not carry the checksum of an empty body.
   const blobs = new S3BlobStore(
-    new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }),
+    tracer.captureAWSv3Client(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' })),
     requiredEnv(ENV.baselineBucket),
   );
   const profiles = new DynamoProfileStore(documents, requiredEnv(ENV.profilesTable));
   const alerts = new DynamoAlertStore(documents, requiredEnv(ENV.profilesTable));
   const quarantine = new DynamoQuarantineStore(documents, requiredEnv(ENV.profilesTable));
   // The topic is read when a message is sent: only functions that notify are given it.
-  const channel = new SnsChannel(new SNSClient({}), () => requiredEnv(ENV.alertsTopicArn));
+  const sns = tracer.captureAWSv3Client(new SNSClient({}));
+  const channel = new SnsChannel(sns, () => requiredEnv(ENV.alertsTopicArn));
   return {
     registry,
     events,
     blobs,
     profiles,
     alerts,
+    recipients: new SnsRecipients(sns, () => requiredEnv(ENV.alertsTopicArn)),
     quarantine,
     auth: new Authenticator(registry, adminHashFromSecret()),
     clock: Date.now,
+    meter: lambdaMeter,
     // The stream Lambda has already turned changes into deltas: the run folds them and finishes rebuilds.
     // DynamoDB and S3 are regional services: a Lambda that runs can reach them, and faults answer 503 per request.
     health: async () => ({ ok: true }),
@@ -77,7 +82,14 @@ export function awsServices(): Services {
         profiles,
         quarantine,
         clock: Date.now,
-        alerts: { alerts, profiles, channel, clock: Date.now, dashboardUrl: process.env[ENV.dashboardUrl] },
+        alerts: {
+          alerts,
+          profiles,
+          channel,
+          clock: Date.now,
+          dashboardUrl: process.env[ENV.dashboardUrl],
+          delivery: { pagerdutyUrl: process.env.MODELWATCH_PAGERDUTY_URL },
+        },
       }),
   };
 }

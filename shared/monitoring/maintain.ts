@@ -1,11 +1,13 @@
 // Brings one model's profiles up to date under its lease: folds pending deltas, starts a rebuild when its
-// drift bins changed, and advances the rebuild. One writer per model at a time, wherever it runs.
+// drift bins changed, advances the rebuild, and recomputes the day profiles of changed days. One writer per
+// model at a time, wherever it runs.
 import { type AlertDeps, type AlertSummary, evaluateModelAlerts } from '../alerts/engine.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import type { EventStore } from '../storage/events.js';
 import type { ModelRef, ModelState, ProfileStore } from '../storage/profiles.js';
 import { compactModel, targetsOf } from './compaction.js';
 import { rebuildHour } from './rebuild.js';
+import { markingStaleDays, refreshDayProfiles, type StateHolder } from './rollups.js';
 import { type SpecDeps, specFor } from './specs.js';
 
 export interface MaintainDeps extends SpecDeps {
@@ -23,6 +25,8 @@ export interface MaintainResult {
   rebuilding: boolean;
   /** Changed hours that alert rules still have to see once their bins complete. */
   pendingHours: number;
+  /** Day profiles recomputed. */
+  daysRefreshed: number;
   alerts?: AlertSummary;
 }
 
@@ -48,48 +52,60 @@ export async function maintainModel(
     rebuiltHours: 0,
     rebuilding: false,
     pendingHours: 0,
+    daysRefreshed: 0,
   };
   if (!(await deps.profiles.acquireLease(model, owner, LEASE_MS, deps.clock()))) return result;
   result.ran = true;
   try {
     const record = await deps.registry.getModel(model.project_id, model.model_id);
     if (!record) return result;
-    let state = await loadState(deps.profiles, model, record.monitoring.version);
-    const specs = await loadSpecs(deps, model, state);
-    const compaction = await compactModel(deps.profiles, model, targetsOf(state, specs));
+    const holder = stateHolder(
+      deps.profiles,
+      model,
+      await loadState(deps.profiles, model, record.monitoring.version),
+    );
+    const specs = await loadSpecs(deps, model, holder.state);
+    const writer = { ...deps, profiles: markingStaleDays(deps.profiles, holder) };
+    const compaction = await compactModel(writer.profiles, model, targetsOf(holder.state, specs));
     result.folded = compaction.folded;
     if (compaction.hours.size > 0) {
-      state = await saveState(deps.profiles, model, state, {
-        pending_hours: union(state.pending_hours, compaction.hours),
-      });
+      await holder.save({ pending_hours: union(holder.state.pending_hours, compaction.hours) });
     }
 
-    const newest = Math.max(state.active_version, state.rebuild?.version ?? 0);
+    const newest = Math.max(holder.state.active_version, holder.state.rebuild?.version ?? 0);
     if (record.monitoring.version > newest) {
       // Read hours only after compaction, so every folded change is in the list.
-      const hours = (await deps.profiles.listHours(model, state.active_version)).sort((a, b) => a - b);
+      const hours = (await deps.profiles.listHours(model, holder.state.active_version)).sort((a, b) => a - b);
       const version = record.monitoring.version;
-      state = await saveState(deps.profiles, model, state, {
-        active_version: hours.length === 0 ? version : state.active_version,
+      await holder.save({
+        active_version: hours.length === 0 ? version : holder.state.active_version,
         rebuild: hours.length === 0 ? null : { version, hours, next: 0, started_at: deps.clock() },
       });
       specs.set(version, await specFor(deps, model, version, record));
     }
 
-    while (state.rebuild && result.rebuiltHours < (options.rebuildHourBudget ?? Number.POSITIVE_INFINITY)) {
-      const job = state.rebuild;
+    while (
+      holder.state.rebuild &&
+      result.rebuiltHours < (options.rebuildHourBudget ?? Number.POSITIVE_INFINITY)
+    ) {
+      const job = holder.state.rebuild;
       const hour = job.hours[job.next] as number;
-      await rebuildHour(deps, model, job.version, specs.get(job.version) as MonitorSpec, hour);
+      await rebuildHour(writer, model, job.version, specs.get(job.version) as MonitorSpec, hour);
       await deps.profiles.acquireLease(model, owner, LEASE_MS, deps.clock());
       result.rebuiltHours++;
       const done = job.next + 1 >= job.hours.length;
-      state = await saveState(deps.profiles, model, state, {
-        active_version: done ? job.version : state.active_version,
+      await holder.save({
+        active_version: done ? job.version : holder.state.active_version,
         rebuild: done ? null : { ...job, next: job.next + 1 },
         // New bins change drift everywhere: rules look at every rebuilt hour again.
-        pending_hours: done ? union(state.pending_hours, job.hours) : state.pending_hours,
+        pending_hours: done ? union(holder.state.pending_hours, job.hours) : holder.state.pending_hours,
       });
     }
+    // After a switch to rebuilt hours too: the new version's day profiles are made from them here.
+    result.daysRefreshed = await refreshDayProfiles(deps.profiles, model, holder, async () => {
+      await deps.profiles.acquireLease(model, owner, LEASE_MS, deps.clock());
+    });
+    let state = holder.state;
     result.rebuilding = state.rebuild !== null;
 
     if (options.alerts) {
@@ -103,7 +119,7 @@ export async function maintainModel(
       );
       result.alerts = alerts;
       if (!sameHours(alerts.pending_hours, state.pending_hours ?? [])) {
-        state = await saveState(deps.profiles, model, state, { pending_hours: alerts.pending_hours });
+        state = await holder.save({ pending_hours: alerts.pending_hours });
       }
     }
     result.pendingHours = state.pending_hours?.length ?? 0;
@@ -134,14 +150,18 @@ async function loadSpecs(
   return specs;
 }
 
-async function saveState(
-  store: ProfileStore,
-  model: ModelRef,
-  current: ModelState,
-  changes: Partial<Omit<ModelState, 'rev'>>,
-): Promise<ModelState> {
-  const state = { ...current, ...changes, rev: current.rev + 1 };
-  if (!(await store.putState(model, state, current.rev)))
-    throw new Error(`state of ${model.model_id} changed under its lease`);
-  return state;
+function stateHolder(store: ProfileStore, model: ModelRef, initial: ModelState): StateHolder {
+  let current = initial;
+  return {
+    get state() {
+      return current;
+    },
+    async save(changes) {
+      const state = { ...current, ...changes, rev: current.rev + 1 };
+      if (!(await store.putState(model, state, current.rev)))
+        throw new Error(`state of ${model.model_id} changed under its lease`);
+      current = state;
+      return state;
+    },
+  };
 }

@@ -1,4 +1,4 @@
-// What the metrics engine keeps, independent of the database: pending deltas, hour profiles per spec
+// What the metrics engine keeps, independent of the database: pending deltas, hour and day profiles per spec
 // version, specs, per-model state (active version, rebuild job), leases and feed checkpoints.
 import type { HourProfile } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
@@ -54,6 +54,13 @@ export interface ModelState {
   rebuild: RebuildJob | null;
   /** Hours whose metrics changed and that alert rules have yet to see in a completed bin. */
   pending_hours?: number[];
+  /**
+   * The spec version whose day profiles cover every day holding hours, except `stale_days`. Absent (a model
+   * from before day profiles, or a version just switched to): readers merge hours only.
+   */
+  day_items?: number;
+  /** Days (UTC midnight, epoch ms) whose hours changed after their day profile was written: read their hours. */
+  stale_days?: number[];
   /** Bumped on every write, for conditional updates. */
   rev: number;
 }
@@ -84,13 +91,25 @@ export interface ProfileStore {
     item: HourItem,
     expectedRev: number | undefined,
   ): Promise<boolean>;
+  /** Hour profiles of hours starting in [fromHour, toHour]; `consistent` for a writer reading what it wrote. */
   queryHours(
     model: ModelRef,
     version: number,
     fromHour: number,
     toHour: number,
+    options?: { consistent?: boolean },
   ): Promise<Array<{ hour: number; profile: HourProfile }>>;
   listHours(model: ModelRef, version: number): Promise<number[]>;
+
+  /** Writes the day profile (the merge of the day's hours); a recomputation overwrites it. */
+  putDay(model: ModelRef, version: number, day: number, profile: HourProfile): Promise<void>;
+  /** Day profiles of days starting in [fromDay, toDay], in one query. */
+  queryDays(
+    model: ModelRef,
+    version: number,
+    fromDay: number,
+    toDay: number,
+  ): Promise<Array<{ day: number; profile: HourProfile }>>;
 
   getSpec(model: ModelRef, version: number): Promise<MonitorSpec | undefined>;
   putSpec(model: ModelRef, version: number, spec: MonitorSpec): Promise<void>;

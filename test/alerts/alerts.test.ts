@@ -142,8 +142,7 @@ describe('evaluation and notification', () => {
 
   beforeAll(async () => {
     await publish(DAY, 10, 3, 'h0'); // 3 violations: warning
-    await publish(DAY + HOUR, 10, 7, 'h1'); // 7: critical
-    await publish(DAY + 2 * HOUR, 10, 0, 'h2'); // none
+    await publish(DAY + HOUR, 10, 4, 'h1'); // 4: warning
     const created = await admin.post(`${model}/alert-rules`, integrityRule());
     ruleId = created.body.rule_id;
     secret = created.body.webhook_secret;
@@ -154,8 +153,13 @@ describe('evaluation and notification', () => {
     (await admin.get(`${model}/alerts?start=${DAY}&end=${DAY + 24 * HOUR}`)).body.items.filter(
       (r: { rule_id: string }) => r.rule_id === ruleId,
     );
+  const incidentsOf = async () =>
+    (await admin.get(`${model}/incidents`)).body.items.filter(
+      (i: { rule_id: string }) => i.rule_id === ruleId,
+    );
+  const mine = () => receiver.deliveries.filter((r) => JSON.parse(r.body).rule_id === ruleId);
 
-  it('writes one record per breaching bin, newest first, with severity, value and threshold', async () => {
+  it('writes one record per breaching bin, newest first, with severity, value, threshold and event count', async () => {
     const records = await recordsOf();
     expect(
       records.map((r: { bin_start: number; severity: string; value: number; threshold: number }) => [
@@ -165,7 +169,7 @@ describe('evaluation and notification', () => {
         r.threshold,
       ]),
     ).toEqual([
-      [DAY + HOUR, 'critical', 7, 5],
+      [DAY + HOUR, 'warning', 4, 2],
       [DAY, 'warning', 3, 2],
     ]);
     expect(records[0]).toMatchObject({
@@ -174,52 +178,70 @@ describe('evaluation and notification', () => {
       bin_size: 'hour',
       resolved: false,
       revision: 1,
+      event_count: 10,
+      incident_id: expect.stringMatching(/^inc_/),
     });
-    expect(records[0].message).toContain('geography');
+    expect(records[0].message).toContain('range violation count of geography');
+    expect(records[0].message).toContain('(10 events)');
   });
 
-  it('posts each record once to the webhook, signed with the rule secret', async () => {
-    const mine = receiver.deliveries.filter((r) => JSON.parse(r.body).rule_id === ruleId);
-    expect(mine).toHaveLength(2);
-    for (const delivery of mine) {
+  it('groups the consecutive breaching bins into one open incident', async () => {
+    expect(await incidentsOf()).toEqual([
+      expect.objectContaining({
+        first_bin: DAY,
+        last_bin: DAY + HOUR,
+        record_count: 2,
+        severity: 'warning',
+        state: 'open',
+        column: 'geography',
+        segment: null,
+      }),
+    ]);
+  });
+
+  it('posts the opening of the incident once to the webhook, signed with the rule secret', async () => {
+    const [incident] = await incidentsOf();
+    expect(mine().map((d) => JSON.parse(d.body))).toEqual([
+      expect.objectContaining({ event: 'opened', incident_id: incident.incident_id, bin_start: DAY + HOUR }),
+    ]);
+    for (const delivery of mine()) {
       const expected = `sha256=${createHmac('sha256', secret).update(delivery.body).digest('hex')}`;
       expect(delivery.headers['x-modelwatch-signature']).toBe(expected);
     }
   });
 
-  it('keeps emails and SMS in the local outbox, the SMS under 140 characters', async () => {
+  it('keeps emails and SMS in the local outbox in words, the SMS under 140 characters', async () => {
     const outbox = await admin.get('/v1/admin/notifications');
     expect(outbox.status).toBe(200);
     const emails = outbox.body.items.filter((m: { channel: string }) => m.channel === 'email');
     const sms = outbox.body.items.filter((m: { channel: string }) => m.channel === 'sms');
-    expect(emails.length).toBeGreaterThanOrEqual(2);
-    expect(emails[0].subject).toMatch(/CRITICAL|WARNING/);
+    expect(emails.length).toBeGreaterThanOrEqual(1);
+    expect(emails[0].subject).toMatch(/WARNING opened\] range violation count of geography/);
     expect(emails[0].text).toContain('Threshold');
+    expect(emails[0].text).toContain('10 events');
     expect(sms.every((m: { text: string }) => m.text.length < 140)).toBe(true);
     expect((await clientFor(service.url).get('/v1/admin/notifications')).status).toBe(401);
   });
 
-  it('never notifies twice across repeated runs', async () => {
-    const before = receiver.deliveries.length;
+  it('resolves the incident once the next bin is complete without breaching, notifying each change once', async () => {
     await admin.post('/v1/monitor/run');
     await admin.post('/v1/monitor/run');
-    expect(receiver.deliveries.length).toBe(before);
+    await admin.post('/v1/monitor/run');
+    expect((await incidentsOf())[0].state).toBe('resolved');
+    expect(mine().map((d) => JSON.parse(d.body).event)).toEqual(['opened', 'resolved']);
   });
 
-  it('updates a record in place when late data raises its severity, and notifies the rise once', async () => {
-    await publish(DAY, 3, 3, 'h0-late'); // hour 0: 6 violations now: critical
+  it('updates a record in place when late data raises its severity, without opening its ended incident again', async () => {
+    await publish(DAY + HOUR, 3, 3, 'h1-late'); // hour 1: 7 violations now: critical
     await admin.post('/v1/monitor/run');
     const records = await recordsOf();
     expect(records).toHaveLength(2);
-    const first = records.find((r: { bin_start: number }) => r.bin_start === DAY);
-    expect(first).toMatchObject({
-      severity: 'critical',
-      value: 6,
-      revision: 2,
-      notified_severity: 'critical',
-    });
-    const deliveries = receiver.deliveries.filter((r) => JSON.parse(r.body).alert_id === first.alert_id);
-    expect(deliveries.map((d) => JSON.parse(d.body).severity)).toEqual(['warning', 'critical']);
+    const last = records.find((r: { bin_start: number }) => r.bin_start === DAY + HOUR);
+    expect(last).toMatchObject({ severity: 'critical', value: 7, revision: 2, event_count: 13 });
+    expect(await incidentsOf()).toEqual([
+      expect.objectContaining({ severity: 'critical', state: 'resolved' }),
+    ]);
+    expect(mine()).toHaveLength(2);
   });
 
   it('keeps the record of a bin that stops breaching, marked resolved', async () => {

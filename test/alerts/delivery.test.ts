@@ -1,6 +1,6 @@
-// Delivery guarantees: a run dying around a notification never sends it twice, a dead receiver costs a run no
-// more than its delivery budget, what the budget leaves is sent by the next run, and webhooks retry, time out
-// and speak Slack's format.
+// Delivery guarantees: a run dying around an incident's notification never sends it twice, a dead receiver costs
+// a run no more than its delivery budget, what the budget leaves is sent by the next run, and webhooks retry,
+// time out and speak Slack's format.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OutboxChannel } from '../../shared/alerts/channels.js';
 import type { DeliveryOptions } from '../../shared/alerts/delivery.js';
@@ -84,24 +84,33 @@ async function breachingHour(hour: number, prefix: string, webhooks = [url]): Pr
 const deliveriesOf = (ruleId: string) =>
   receiver.deliveries.filter((d) => JSON.parse(d.body).rule_id === ruleId);
 
-async function recordsOf(ruleId: string): Promise<Array<{ alert_id: string; notified_severity: string }>> {
-  return (await admin.get(`${model}/alerts`)).body.items.filter(
-    (r: { rule_id: string }) => r.rule_id === ruleId,
+async function incidentsOf(ruleId: string): Promise<Array<{ incident_id: string }>> {
+  return (await admin.get(`${model}/incidents`)).body.items.filter(
+    (i: { rule_id: string }) => i.rule_id === ruleId,
   );
 }
 
-/** A new rule fires on every breaching hour (its own and earlier tests'): each record is delivered at most once. */
-function expectOneDeliveryPerRecord(
-  records: Array<{ alert_id: string }>,
-  ruleId: string,
+/**
+ * A new rule fires on every breaching hour (its own and earlier tests'), in one incident per run of consecutive
+ * hours: no notification (incident, event, severity) reaches a receiver twice, and every incident was told opened
+ * (but perhaps one, when a run died after claiming its notification).
+ */
+function expectEachNotificationOnce(
+  deliveries: Array<{ headers: Record<string, unknown>; body: string }>,
+  incidents: Array<{ incident_id: string }>,
   diedAfterClaim = false,
 ): void {
-  const delivered = deliveriesOf(ruleId).map((d) => JSON.parse(d.body).alert_id as string);
-  expect(records.length).toBeGreaterThan(0);
-  expect(new Set(delivered).size).toBe(delivered.length);
-  // A run that died after claiming a notification may have sent it or not; never twice.
-  if (diedAfterClaim) expect(delivered.length).toBeGreaterThanOrEqual(records.length - 1);
-  else expect(delivered.length).toBe(records.length);
+  const ids = deliveries.map((d) => d.headers['x-modelwatch-delivery']);
+  expect(new Set(ids).size).toBe(ids.length);
+  const opened = new Set(
+    deliveries
+      .map((d) => JSON.parse(d.body))
+      .filter((body) => body.event === 'opened')
+      .map((body) => body.incident_id),
+  );
+  expect(incidents.length).toBeGreaterThan(0);
+  if (diedAfterClaim) expect(opened.size).toBeGreaterThanOrEqual(incidents.length - 1);
+  else expect(opened.size).toBe(incidents.length);
 }
 
 describe('a run dying around a notification', () => {
@@ -112,27 +121,23 @@ describe('a run dying around a notification', () => {
     );
     await runWith(service.services.alerts);
     await runWith(service.services.alerts);
-    expectOneDeliveryPerRecord(await recordsOf(ruleId), ruleId);
+    expectEachNotificationOnce(deliveriesOf(ruleId), await incidentsOf(ruleId));
   });
 
   it('never sends it twice when the run dies after sending, before recording it', async () => {
     const ruleId = await breachingHour(Date.UTC(2026, 2, 2, 3), 'after-send');
-    await expect(runWith(dyingWhenMarkingNotified(service.services.alerts))).rejects.toThrow(
+    await expect(runWith(dyingWhenMarkingNotified(service.services.alerts, ruleId))).rejects.toThrow(
       /simulated crash/,
     );
     expect(deliveriesOf(ruleId).length).toBeGreaterThan(0);
     await runWith(service.services.alerts);
     await runWith(service.services.alerts);
-    const records = await recordsOf(ruleId);
-    expectOneDeliveryPerRecord(records, ruleId, true);
-    expect(records.every((r: { notified_severity: string }) => r.notified_severity === 'critical')).toBe(
-      true,
-    );
+    expectEachNotificationOnce(deliveriesOf(ruleId), await incidentsOf(ruleId), true);
   });
 });
 
-/** A store that dies on the first write marking a record notified: after its webhook was sent. */
-function dyingWhenMarkingNotified(store: AlertStore): AlertStore {
+/** A store that dies on the first write marking a record of the rule notified: after its webhook was sent. */
+function dyingWhenMarkingNotified(store: AlertStore, ruleId: string): AlertStore {
   let died = false;
   return new Proxy(store, {
     get(target, property, receiver) {
@@ -140,7 +145,7 @@ function dyingWhenMarkingNotified(store: AlertStore): AlertStore {
       if (typeof value !== 'function') return value;
       if (property !== 'putRecord') return value.bind(target);
       return async (record: AlertRecord) => {
-        if (!died && record.notified_severity !== null) {
+        if (!died && record.rule_id === ruleId && record.notified_severity !== null) {
           died = true;
           throw new Error('simulated crash in putRecord');
         }
@@ -168,9 +173,10 @@ describe('a dead receiver', () => {
     const ruleId = await breachingHour(Date.UTC(2026, 2, 3, 2), 'dead-b', [dead.url, url]);
     const budgetMs = 1_000;
 
-    // Act: one notification at a time, so the dead receiver holds the budget and the rest wait.
+    // Act: one notification at a time, so the dead receiver holds the budget and the rest wait. An attempt may
+    // wait 30 s: only the budget can end the run sooner.
     const started = performance.now();
-    await runWith(service.services.alerts, { budgetMs, concurrency: 1, attemptTimeoutMs: 3_000 });
+    await runWith(service.services.alerts, { budgetMs, concurrency: 1, attemptTimeoutMs: 30_000 });
     const elapsed = performance.now() - started;
     const afterFirstRun = deliveriesOf(ruleId).length;
     dead.hang(false);
@@ -178,15 +184,16 @@ describe('a dead receiver', () => {
     await runWith(service.services.alerts);
 
     // Assess
-    expect(elapsed).toBeLessThan(budgetMs + 1_500);
+    // Folding takes its own time on a busy machine; what matters is that the 30 s attempt did not run out.
+    expect(elapsed).toBeLessThan(15_000);
     expect(afterFirstRun).toBe(1);
-    const records = await recordsOf(ruleId);
-    expect(records.length).toBeGreaterThan(1);
-    expectOneDeliveryPerRecord(records, ruleId);
-    // The notification the dead receiver held failed there and is not sent again; the others reach it once.
-    const revived = dead.deliveries.map((d) => JSON.parse(d.body).alert_id as string);
-    expect(revived.length).toBe(records.length - 1);
-    expect(new Set(revived).size).toBe(revived.length);
+    const incidents = await incidentsOf(ruleId);
+    expect(incidents.length).toBeGreaterThan(1);
+    expectEachNotificationOnce(deliveriesOf(ruleId), incidents);
+    // The opening the dead receiver held failed there and is not sent again; the others reach it once.
+    const revived = dead.deliveries.filter((d) => JSON.parse(d.body).rule_id === ruleId);
+    expectEachNotificationOnce(revived, incidents, true);
+    expect(revived.filter((d) => JSON.parse(d.body).event === 'opened')).toHaveLength(incidents.length - 1);
     const failed = (
       await service.services.alerts.listRecords(
         { project_id: 'bank', model_id: 'churn' },
@@ -206,20 +213,21 @@ describe('a dead receiver', () => {
         ],
       }),
     ]);
-  }, 20_000);
+  }, 60_000);
 
   it('sends the notifications of one run concurrently', async () => {
     dead.hang(true);
     try {
       const ruleId = await breachingHour(Date.UTC(2026, 2, 4, 1), 'parallel', [dead.url, url]);
-      const started = performance.now();
-      await runWith(service.services.alerts, { budgetMs: 5_000, attemptTimeoutMs: 500, attempts: 1 });
-      const elapsed = performance.now() - started;
-      const records = await recordsOf(ruleId);
-      // Several notifications each waited 0.5 s on the dead receiver, together rather than one after another.
-      expect(records.length).toBeGreaterThan(2);
-      expect(elapsed).toBeLessThan(500 * records.length);
-      expectOneDeliveryPerRecord(records, ruleId);
+      const firstArrival = dead.arrivals.length;
+      await runWith(service.services.alerts, { budgetMs: 10_000, attemptTimeoutMs: 3_000, attempts: 1 });
+      const incidents = await incidentsOf(ruleId);
+      const arrivals = dead.arrivals.slice(firstArrival);
+      // Each notification waits 3 s on the dead receiver: one after another, they would arrive 3 s apart.
+      expect(incidents.length).toBeGreaterThan(2);
+      expect(arrivals.length).toBeGreaterThan(2);
+      expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeLessThan(2_500);
+      expectEachNotificationOnce(deliveriesOf(ruleId), incidents);
     } finally {
       dead.hang(false);
     }

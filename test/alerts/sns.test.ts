@@ -1,6 +1,12 @@
-// Emails and SMS through SNS, against moto_server: the alerts topic delivers to an SQS subscription, and the
-// message read back carries the subject, the body and the recipients attribute subscriptions filter on.
-import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+// Emails and SMS through SNS, against moto_server: every message goes to the alerts topic with its recipients as
+// an attribute, each recipient's subscription filters on it, so a message reaches only the recipients it names.
+import {
+  CreateTopicCommand,
+  GetSubscriptionAttributesCommand,
+  ListSubscriptionsByTopicCommand,
+  SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -9,10 +15,13 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SnsChannel } from '../../shared/alerts/channels.js';
+import { recipientFilterPolicy, SnsRecipients } from '../../shared/alerts/recipients.js';
 import { findOnPath, type MotoServer, startMoto } from '../support/moto.js';
+import { noteSkippedSuite } from '../support/skipped-suites.js';
 
 const motoBinary = findOnPath('moto_server');
-if (!motoBinary) console.warn('moto_server is not on PATH: SNS delivery tests are skipped');
+if (!motoBinary)
+  noteSkippedSuite('the SNS delivery tests', 'moto_server is not on PATH (pip install "moto[server]")');
 
 const config = (endpoint: string) => ({
   endpoint,
@@ -20,19 +29,16 @@ const config = (endpoint: string) => ({
   credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
 });
 
-describe.skipIf(!motoBinary)('SnsChannel against moto_server', () => {
+describe.skipIf(!motoBinary)('SNS alerts topic against moto_server', () => {
   let moto: MotoServer;
   let sns: SNSClient;
   let sqs: SQSClient;
   let topicArn: string;
-  let queueUrl: string;
 
-  beforeAll(async () => {
-    moto = await startMoto(motoBinary as string);
-    sns = new SNSClient(config(moto.endpoint));
-    sqs = new SQSClient(config(moto.endpoint));
-    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'modelwatch-alerts' }))).TopicArn as string;
-    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'alerts-inbox' }))).QueueUrl as string;
+  /** An SQS queue subscribed to the topic as `recipient` would be: filtered on the recipients attribute. */
+  async function inboxOf(recipient: string): Promise<string> {
+    const name = `inbox-${recipient.replace(/\W/g, '-')}`;
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl as string;
     const attributes = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
     );
@@ -41,62 +47,103 @@ describe.skipIf(!motoBinary)('SnsChannel against moto_server', () => {
         TopicArn: topicArn,
         Protocol: 'sqs',
         Endpoint: attributes.Attributes?.QueueArn,
+        Attributes: { FilterPolicy: JSON.stringify(recipientFilterPolicy(recipient)) },
       }),
     );
+    return queueUrl;
+  }
+
+  async function received(queueUrl: string) {
+    const answer = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1 }));
+    return (answer.Messages ?? []).map((message) => JSON.parse(message.Body ?? '{}'));
+  }
+
+  beforeAll(async () => {
+    moto = await startMoto(motoBinary as string);
+    sns = new SNSClient(config(moto.endpoint));
+    sqs = new SQSClient(config(moto.endpoint));
+    topicArn = (await sns.send(new CreateTopicCommand({ Name: 'modelwatch-alerts' }))).TopicArn as string;
   }, 60_000);
 
   afterAll(async () => {
     await moto?.stop();
   });
 
-  it('publishes an email to the alerts topic with its subject, body and recipients', async () => {
+  it('delivers an email only to the subscriber it names, with its subject, body and recipients', async () => {
+    const oncall = await inboxOf('oncall@example.com');
+    const other = await inboxOf('other@example.com');
     const channel = new SnsChannel(sns, () => topicArn);
 
     await channel.send({
       channel: 'email',
       to: ['oncall@example.com'],
-      subject: '[Modelwatch CRITICAL] jsd on Age',
+      subject: '[Modelwatch CRITICAL opened] Jensen-Shannon distance of Age',
       text: 'body text',
       alert_id: 'al_1',
       severity: 'critical',
     });
 
-    const received = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 2 }));
-    const envelope = JSON.parse(received.Messages?.[0]?.Body ?? '{}');
-    expect(envelope.Subject).toBe('[Modelwatch CRITICAL] jsd on Age');
+    const [envelope] = await received(oncall);
+    expect(envelope.Subject).toBe('[Modelwatch CRITICAL opened] Jensen-Shannon distance of Age');
     expect(envelope.Message).toBe('body text');
     expect(JSON.parse(envelope.MessageAttributes.recipients.Value)).toEqual(['oncall@example.com']);
-    expect(envelope.MessageAttributes.severity.Value).toBe('critical');
+    expect(await received(other)).toEqual([]);
   });
 
-  it('sends an SMS straight to each phone number, not to the topic', async () => {
-    const sent: unknown[] = [];
+  it('publishes an SMS through the topic, reaching only the numbers it names', async () => {
+    const named = await inboxOf('+14155550123');
+    const unnamed = await inboxOf('+442071838750');
+    const sent: Array<Record<string, unknown>> = [];
     const recording = new SNSClient(config(moto.endpoint));
     recording.middlewareStack.add(
       (next) => async (args) => {
-        sent.push((args as { input: unknown }).input);
+        sent.push((args as { input: Record<string, unknown> }).input);
         return next(args);
       },
       { step: 'initialize' },
     );
-    const channel = new SnsChannel(recording, () => topicArn);
 
-    await channel.send({
+    await new SnsChannel(recording, () => topicArn).send({
       channel: 'sms',
-      to: ['+14155550123', '+442071838750'],
-      text: 'MW CRITICAL churn',
+      to: ['+14155550123'],
+      text: 'Modelwatch CRITICAL churn',
       alert_id: 'al_1',
       severity: 'critical',
     });
 
-    expect(sent).toEqual([
-      { PhoneNumber: '+14155550123', Message: 'MW CRITICAL churn' },
-      { PhoneNumber: '+442071838750', Message: 'MW CRITICAL churn' },
+    // Only sns:Publish on the topic is needed: nothing goes to a phone number directly.
+    expect(sent).toEqual([expect.objectContaining({ TopicArn: topicArn })]);
+    expect(sent[0]).not.toHaveProperty('PhoneNumber');
+    expect((await received(named)).map((envelope) => envelope.Message)).toEqual([
+      'Modelwatch CRITICAL churn',
     ]);
-    expect(sent.every((input) => !(input as { TopicArn?: string }).TopicArn)).toBe(true);
-    // The same call shape is accepted by SNS itself.
-    await expect(
-      sns.send(new PublishCommand({ PhoneNumber: '+14155550123', Message: 'MW' })),
-    ).resolves.toBeDefined();
+    expect(await received(unnamed)).toEqual([]);
+  });
+
+  it('subscribes each recipient of a rule once, with a filter policy on its own address', async () => {
+    const recipients = new SnsRecipients(sns, () => topicArn);
+
+    await recipients.subscribe(['ml@example.com'], ['+15551234567']);
+    await recipients.subscribe(['ml@example.com'], ['+15551234567']);
+
+    const listed = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
+    const mine = (listed.Subscriptions ?? []).filter(
+      (s) => s.Endpoint === 'ml@example.com' || s.Endpoint === '+15551234567',
+    );
+    expect(mine.map((s) => s.Protocol).sort()).toEqual(['email', 'sms']);
+    for (const subscription of mine) {
+      const attributes = await sns.send(
+        new GetSubscriptionAttributesCommand({ SubscriptionArn: subscription.SubscriptionArn }),
+      );
+      expect(JSON.parse(attributes.Attributes?.FilterPolicy ?? '{}')).toEqual({
+        recipients: [subscription.Endpoint],
+      });
+    }
+    const statuses = await recipients.statuses(['ml@example.com', 'nobody@example.com'], ['+15551234567']);
+    expect(statuses).toEqual([
+      { address: 'ml@example.com', channel: 'email', status: expect.stringMatching(/confirmed|pending/) },
+      { address: 'nobody@example.com', channel: 'email', status: 'not_subscribed' },
+      { address: '+15551234567', channel: 'sms', status: 'confirmed' },
+    ]);
   });
 });

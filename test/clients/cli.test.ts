@@ -15,7 +15,7 @@ import {
 } from '../support/local-service.js';
 import { eventsCsv, runCli } from './cli-process.js';
 import { writeParquet } from './fixtures/parquet-writer.js';
-import { alertRoutesMissing, trafficBetween } from './support.js';
+import { trafficBetween } from './support.js';
 
 let dir: string;
 let service: TestService;
@@ -230,15 +230,63 @@ describe('an interrupted publish, re-run', () => {
       `start,value,count\n2026-01-05T00:00:00.000Z,${firstDay},${firstDay}\n2026-01-06T00:00:00.000Z,${secondDay},${secondDay}\n`,
     );
   });
+
+  it('prints many series from one request with metrics query, each --metric as m or m:column', async () => {
+    const range = ['--bin-size', 'day', '--start', '2026-01-05T00:00:00Z', '--end', '2026-01-06T00:00:00Z'];
+    const run = await runCli(
+      ['metrics', 'query', '-p', 'bank', '-m', 'churn', '--metric', 'traffic', '--metric', 'jsd:geography']
+        .concat(range)
+        .concat(['-o', 'json']),
+      { config: ownConfig },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const answer = JSON.parse(run.stdout);
+    expect(
+      answer.series.map((series: { metric: string; column: string | null }) => [
+        series.metric,
+        series.column,
+      ]),
+    ).toEqual([
+      ['traffic', null],
+      ['jsd', 'geography'],
+    ]);
+    expect(answer.series[0].points[0].value).toBe(
+      Array.from({ length: rows }, (_, i) => i % 4).filter((slot) => slot < 2).length,
+    );
+  });
+
+  it('prints the model summary, one row per column', async () => {
+    const run = await runCli(
+      [
+        'summary',
+        '-p',
+        'bank',
+        '-m',
+        'churn',
+        '--bin-size',
+        'day',
+        '--start',
+        '2026-01-05T00:00:00Z',
+        '-o',
+        'csv',
+      ].concat(['--end', '2026-01-07T00:00:00Z']),
+      { config: ownConfig },
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^column,role,jsd_latest,jsd_worst/);
+    expect(lines.slice(1).map((line) => line.split(',')[0])).toEqual([
+      'age',
+      'balance',
+      'geography',
+      'tenure',
+      'probability_churned',
+    ]);
+  });
 });
 
 describe('alert rules and alerts', () => {
-  it('creates, lists and deletes a rule, and lists alerts', async (ctx) => {
-    const missing = await alertRoutesMissing(admin);
-    if (missing) {
-      console.log(`skipping the CLI alert test: ${missing}`);
-      ctx.skip(missing);
-    }
+  it('creates, lists and deletes a rule, and lists alerts', async () => {
     const base = ['-p', 'bank', '-m', 'churn'];
     const created = await cli(
       'rules',

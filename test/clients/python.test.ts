@@ -3,11 +3,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from '../support/local-service.js';
+import { noteSkippedSuite } from '../support/skipped-suites.js';
 
 const pythonDir = fileURLToPath(new URL('../../clients/python', import.meta.url));
 const python = spawnSync('python3', ['--version'], { encoding: 'utf8' });
 const missingPython = python.error || python.status !== 0 ? 'python3 is not installed' : null;
-if (missingPython) console.log(`skipping the Python client tests: ${missingPython}`);
+if (missingPython) noteSkippedSuite('the Python client tests', missingPython);
 
 describe.skipIf(missingPython)('the Python client', () => {
   let service: TestService;

@@ -1,5 +1,5 @@
 // Shared pieces of the client tests: a service seeded through raw HTTP, fetch wrappers that fail on purpose,
-// traffic summed from the metrics route, and the alert-routes probe.
+// and traffic summed from the metrics route.
 import { type Client, seedChurnModel } from '../support/local-service.js';
 
 export const HOUR_MS = 3_600_000;
@@ -27,20 +27,6 @@ export async function trafficBetween(
   const answer = await admin.get(path);
   if (answer.status !== 200) throw new Error(`traffic: ${answer.text}`);
   return (answer.body.points as Array<{ value: number }>).reduce((sum, point) => sum + point.value, 0);
-}
-
-/** Null when the alert routes answer, else why they do not (the routes are not deployed yet). */
-export async function alertRoutesMissing(
-  admin: Client,
-  project = 'bank',
-  model = 'churn',
-): Promise<string | null> {
-  const answer = await admin.post(`/v1/projects/${project}/models/${model}/alert-rules`, {});
-  const error = answer.body?.error;
-  if (answer.status === 404 && error?.code === 'not_found' && String(error.message).startsWith('no route')) {
-    return `the alert routes are not served yet (POST alert-rules answered 404: ${error.message})`;
-  }
-  return null;
 }
 
 export { seedChurnModel };

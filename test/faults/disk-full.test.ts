@@ -12,6 +12,7 @@ import {
   startServiceProcess,
 } from '../local/service-process.js';
 import { type Client, clientFor, seedChurnModel } from '../support/local-service.js';
+import { noteSkippedSuite } from '../support/skipped-suites.js';
 import { EVENTS, HOUR, newLedger, publishUntil, storedEvents, total } from './publishing-load.js';
 
 const TOKEN = 'disk-full-admin-token';
@@ -25,7 +26,7 @@ beforeAll(async () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', mountPoint], { stdio: 'pipe' });
   } catch (error) {
     skipReason = `a small tmpfs cannot be mounted here (${(error as Error).message.split('\n')[0]}): needs root`;
-    console.warn(`skipping the full-disk tests: ${skipReason}`);
+    noteSkippedSuite('the full-disk tests', skipReason);
   }
 });
 

@@ -10,6 +10,7 @@ import { AppendFile } from '../../shared/feed/append-file.js';
 import { type ChangeRecord, changeRecord } from '../../shared/feed/change-record.js';
 import { FileChangeFeed } from '../../shared/feed/file-feed.js';
 import { FileWriteJournal } from '../../shared/feed/file-journal.js';
+import { noteSkippedSuite } from '../support/skipped-suites.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -149,7 +150,7 @@ describe('an append on a full disk', () => {
       execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mountPoint], { stdio: 'pipe' });
     } catch (error) {
       const reason = `a small tmpfs cannot be mounted here (needs root): ${(error as Error).message.split('\n')[0]}`;
-      console.warn(`skipping the short-write test: ${reason}`);
+      noteSkippedSuite('the short-write test', reason);
       context.skip(reason);
     }
     try {

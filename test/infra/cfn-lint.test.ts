@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ModelwatchStack } from '../../infra/modelwatch-stack.js';
+import { noteSkippedSuite } from '../support/skipped-suites.js';
 import { fakeDashboardBuild, testApp } from './support.js';
 
 const run = promisify(execFile);
@@ -18,7 +19,7 @@ interface CfnLintMatch {
 }
 
 const cfnLintFound = spawnSync('cfn-lint', ['--version'], { encoding: 'utf8' }).status === 0;
-if (!cfnLintFound) console.log('Skipping the cfn-lint test: no `cfn-lint` on PATH (pip install cfn-lint).');
+if (!cfnLintFound) noteSkippedSuite('the cfn-lint test', 'no `cfn-lint` on PATH (pip install cfn-lint)');
 
 const workdir = mkdtempSync(join(tmpdir(), 'modelwatch-cfn-lint-'));
 const dashboardBuild = fakeDashboardBuild();

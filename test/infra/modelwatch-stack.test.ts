@@ -26,9 +26,10 @@ function environmentOf(template: Template, idPrefix: string): string[] {
 }
 
 describe('ModelwatchStack', () => {
-  it('outputs the API URL, dashboard URL, admin secret ARN and alerts topic ARN', () => {
+  it('outputs the API URL, dashboard URL, admin secret ARN, and the alerts and alarms topic ARNs', () => {
     expect(Object.keys(devTemplate.toJSON().Outputs).sort()).toEqual([
       'AdminSecretArn',
+      'AlarmsTopicArn',
       'AlertsTopicArn',
       'ApiUrl',
       'DashboardUrl',
@@ -94,5 +95,13 @@ describe('ModelwatchStack', () => {
       expect(new Set(policies), type).toEqual(new Set(['Retain']));
     }
     prodTemplate.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
+  });
+
+  it('sends operational alarms to a topic of their own, not to the model alerts topic', () => {
+    const alarms = Object.values(devTemplate.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/AlarmsTopic/);
+    }
   });
 });

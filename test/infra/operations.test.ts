@@ -23,6 +23,12 @@ const operations = new Operations(stack, 'Operations', {
   streamConsumer: fold,
   deadLetterQueue: queue,
   alarmTopic: topic,
+  serviceMetrics: {
+    namespace: 'Modelwatch',
+    apiService: 'mw-api',
+    foldService: 'mw-fold',
+    monitorService: 'mw-monitor',
+  },
 });
 const template = Template.fromStack(stack);
 const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
@@ -71,5 +77,23 @@ describe('Operations', () => {
     for (const alarm of operations.alarms) {
       expect(body).toContain(stack.getLogicalId(alarm.node.defaultChild as never));
     }
+  });
+
+  it("alarms on the functions' own metrics: quarantined changes, failed models, slow monitor runs", () => {
+    const failed = alarmsOn('ModelsFailed');
+    expect(failed).toEqual([
+      expect.objectContaining({
+        Namespace: 'Modelwatch',
+        Dimensions: [{ Name: 'service', Value: 'mw-monitor' }],
+        Threshold: 1,
+      }),
+    ]);
+    expect(alarmsOn('MonitorRunDuration')).toEqual([expect.objectContaining({ Threshold: 240_000 })]);
+    const quarantined = alarms.filter((alarm) =>
+      JSON.stringify(alarm.Metrics ?? []).includes('ChangesQuarantined'),
+    );
+    expect(quarantined).toHaveLength(1);
+    expect(JSON.stringify(quarantined[0]?.Metrics)).toContain('mw-fold');
+    expect(JSON.stringify(quarantined[0]?.Metrics)).toContain('mw-monitor');
   });
 });

@@ -1,8 +1,12 @@
 // Tables against the designs in shared/storage/tables.ts, table by table, so the stack and the local runner agree.
+
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { Tables } from '../../infra/constructs/tables.js';
+import { startDynalite } from '../../local/dynalite.js';
+import { ensureTables } from '../../shared/storage/dynamo/create-tables.js';
 import { ALL_TABLES, EVENTS_TABLE, type TableDesign } from '../../shared/storage/tables.js';
 import { testStack } from './support.js';
 
@@ -88,5 +92,41 @@ describe('Tables', () => {
     const tables = Object.values(prodTemplate.findResources('AWS::DynamoDB::Table'));
     expect(tables.map((table) => table.DeletionPolicy)).toEqual(['Retain', 'Retain', 'Retain']);
     expect(tables.map((table) => table.Properties.DeletionProtectionEnabled)).toEqual([true, true, true]);
+  });
+});
+
+describe('the tables the local run creates', () => {
+  it('have the keys, attribute types and indexes the stack deploys', async () => {
+    const dynamo = await startDynalite();
+    const client = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      const names = { registry: 'cmp-registry', events: 'cmp-events', profiles: 'cmp-profiles' };
+      await ensureTables(client, names);
+      for (const design of ALL_TABLES) {
+        const { Table: local } = await client.send(
+          new DescribeTableCommand({ TableName: names[design.logicalName] }),
+        );
+        const deployed = tableProperties(design);
+        const sorted = <T extends { AttributeName?: string }>(items: T[] = []) =>
+          [...items].sort((a, b) => String(a.AttributeName).localeCompare(String(b.AttributeName)));
+
+        expect(local?.KeySchema).toEqual(deployed.KeySchema);
+        expect(sorted(local?.AttributeDefinitions)).toEqual(sorted(deployed.AttributeDefinitions));
+        expect(
+          (local?.GlobalSecondaryIndexes ?? []).map((index) => ({
+            IndexName: index.IndexName,
+            KeySchema: index.KeySchema,
+            Projection: index.Projection,
+          })),
+        ).toEqual(deployed.GlobalSecondaryIndexes ?? []);
+      }
+    } finally {
+      client.destroy();
+      await dynamo.close();
+    }
   });
 });

@@ -207,3 +207,28 @@ describe('the fold Lambda', () => {
     expect(await deltaIds(model)).toHaveLength(19);
   });
 });
+
+describe('the fold Lambda as CloudWatch sees it', () => {
+  it('publishes the changes it folded and quarantined as metrics in the Modelwatch namespace', async () => {
+    const model = { project_id: 'observed', model_id: 'churn' };
+    const { event } = batch(model, 10, { 4: { segment: '{"half": ' } });
+    const printed: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk, ...rest) => {
+      printed.push(String(chunk));
+      return write(chunk, ...(rest as []));
+    });
+
+    await handler(event);
+
+    const emf = printed.flatMap((line) => line.split('\n')).filter((line) => line.includes('"_aws"'));
+    const published = emf.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(published).toContainEqual(expect.objectContaining({ ChangesFolded: 9, ChangesQuarantined: 1 }));
+    const namespaces = published.flatMap((m) =>
+      (m._aws as { CloudWatchMetrics: Array<{ Namespace: string }> }).CloudWatchMetrics.map(
+        (d) => d.Namespace,
+      ),
+    );
+    expect(new Set(namespaces)).toEqual(new Set(['Modelwatch']));
+  });
+});

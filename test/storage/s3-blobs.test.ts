@@ -16,12 +16,13 @@ import { type BlobStore, readAll } from '../../shared/storage/blobs.js';
 import { FsBlobStore } from '../../shared/storage/fs/blobs.js';
 import { S3BlobStore } from '../../shared/storage/s3/blobs.js';
 import { findOnPath, type MotoServer, startMoto } from '../support/moto.js';
+import { noteSkippedSuite } from '../support/skipped-suites.js';
 
 const MB = 1024 * 1024;
 const BUCKET = 'modelwatch-baselines';
 const motoBinary = findOnPath('moto_server');
 if (!motoBinary) {
-  console.warn('moto_server is not on PATH: skipping the S3BlobStore suite (pip install "moto[server]")');
+  noteSkippedSuite('the S3BlobStore suite', 'moto_server is not on PATH (pip install "moto[server]")');
 }
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

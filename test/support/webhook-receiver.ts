@@ -14,6 +14,8 @@ export interface WebhookReceiver {
   deliveries: Delivery[];
   /** Every request received, whatever the answer. */
   received(): number;
+  /** When each request's body had arrived (performance.now()), hung ones included. */
+  arrivals: number[];
   /** Answer the next `count` requests with 503. */
   failNext(count: number): void;
   /** Requests answered 503 so far. */
@@ -31,6 +33,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   let failed = 0;
   let hanging = false;
   let received = 0;
+  const arrivals: number[] = [];
   let redirect: { location: string; status: number } | null = null;
   const server = createServer((request, response) => {
     let body = '';
@@ -39,6 +42,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     });
     request.on('end', () => {
       received++;
+      arrivals.push(performance.now());
       if (hanging) return;
       if (redirect) {
         response.writeHead(redirect.status, { location: redirect.location }).end();
@@ -59,6 +63,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
     deliveries,
     received: () => received,
+    arrivals,
     failNext: (count) => {
       failing = count;
     },

@@ -8,11 +8,12 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_MODEL, DEMO_PROJECT, type DemoResult, seedDemo } from '../../scripts/demo.js';
 import { startTestService, type TestService } from '../support/local-service.js';
+import { noteSkippedSuite } from '../support/skipped-suites.js';
 import { ARTIFACTS, CHROMIUM, dashboardFor, ensureDashboardBuilt, launchChromium } from './support.js';
 
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
-  console.warn(`dashboard browser tests skipped: ${CHROMIUM} is absent (apt-get install chromium)`);
+  noteSkippedSuite('the dashboard browser tests', `${CHROMIUM} is absent (apt-get install chromium)`);
 }
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -152,11 +153,8 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     await page.context().close();
   }, 90_000);
 
-  it('lists fired alerts newest first and opens one', async (test) => {
-    if (!demo.alertRoutes) {
-      console.warn('alert test skipped: the service answers "no route" for the alert routes');
-      test.skip();
-    }
+  it('lists fired alerts newest first and opens one', async () => {
+    expect(demo.alertRoutes, 'the demo could not create its alert rules').toBe(true);
     const page = await signedInPage();
     await page.goto(`${dashboard.url}/${modelHash}`);
     const alerts = page.locator('li[data-alert]');
@@ -176,11 +174,8 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     await page.context().close();
   }, 90_000);
 
-  it('creates a rule, showing the API validation error in words first', async (test) => {
-    if (!demo.alertRoutes) {
-      console.warn('rule test skipped: the service answers "no route" for the alert routes');
-      test.skip();
-    }
+  it('creates a rule, showing the API validation error in words first', async () => {
+    expect(demo.alertRoutes, 'the demo could not create its alert rules').toBe(true);
     const page = await signedInPage();
     await page.goto(`${dashboard.url}/${modelHash}`);
     await page.getByRole('button', { name: 'New rule' }).click();
@@ -211,11 +206,8 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     await page.context().close();
   }, 90_000);
 
-  it("edits a rule's critical threshold and deletes the rule", async (test) => {
-    if (!demo.alertRoutes) {
-      console.warn('rule edit test skipped: the service answers "no route" for the alert routes');
-      test.skip();
-    }
+  it("edits a rule's critical threshold and deletes the rule", async () => {
+    expect(demo.alertRoutes, 'the demo could not create its alert rules').toBe(true);
     const page = await signedInPage();
     await page.goto(`${dashboard.url}/${modelHash}`);
     await page.getByRole('button', { name: 'New rule' }).click();

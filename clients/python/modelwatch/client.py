@@ -170,6 +170,24 @@ class Client:
         query = {"metric": metric, "column": column, "bin_size": bin_size, "start": start, "end": end}
         return self._call("GET", self._model_path(project_id, model_id) + "/metrics", query=query)
 
+    def query_metrics(self, project_id, model_id, queries, bin_size="hour", start=None, end=None):
+        """Many series over one range in one request (at most 500): ``queries`` is a list of ``{"metric",
+        "column"}`` dicts, and ``{"series": [...]}`` holds one series per query, in order."""
+        body = {"bin_size": bin_size, "start": time_value(start), "end": time_value(end), "queries": list(queries)}
+        body = {key: value for key, value in body.items() if value is not None}
+        return self._call("POST", self._model_path(project_id, model_id) + "/metrics/query", json_body=body)
+
+    def distributions(self, project_id, model_id, column, bin_size="hour", start=None, end=None):
+        """A column's counts per drift bin in each time bin: ``{"column", "kind", "bins", "baseline", "points"}``."""
+        query = {"column": column, "bin_size": bin_size, "start": start, "end": end}
+        return self._call("GET", self._model_path(project_id, model_id) + "/distributions", query=query)
+
+    def summary(self, project_id, model_id, bin_size="hour", start=None, end=None):
+        """The model's health over a range: traffic, per column drift and violations, performance, label
+        coverage and open alerts."""
+        query = {"bin_size": bin_size, "start": start, "end": end}
+        return self._call("GET", self._model_path(project_id, model_id) + "/summary", query=query)
+
     def run_monitor(self):
         """Admin only: folds everything published so far into the metrics and evaluates alert rules."""
         return self._call("POST", "/v1/monitor/run")
@@ -197,6 +215,31 @@ class Client:
         """Triggered alert records, newest first; ``start``/``end`` filter on the bin start."""
         path = self._model_path(project_id, model_id) + "/alerts"
         return list(self._pages(path, {"start": start, "end": end}))
+
+    # Incidents (contract section 11)
+
+    def get_incidents(self, project_id, model_id):
+        """Incidents (consecutive firings of one rule and column), newest first."""
+        return list(self._pages(self._model_path(project_id, model_id) + "/incidents", {}))
+
+    def acknowledge_incident(self, project_id, model_id, incident_id):
+        """From now on only the incident's resolve is notified."""
+        return self._call("POST", self._incident_path(project_id, model_id, incident_id) + "/acknowledge")
+
+    def snooze_incident(self, project_id, model_id, incident_id, until):
+        """Nothing is notified for the incident until ``until`` (epoch ms, ISO-8601 or a datetime; in the future)."""
+        return self._call("POST", self._incident_path(project_id, model_id, incident_id) + "/snooze",
+                          json_body={"until": time_value(until)})
+
+    def mute_alert_rule(self, project_id, model_id, rule_id, muted=True):
+        """A muted rule keeps evaluating and keeping records, and sends nothing."""
+        return self.update_alert_rule(project_id, model_id, rule_id, {"muted": muted})
+
+    def enable_alert_rule(self, project_id, model_id, rule_id, enabled=True):
+        return self.update_alert_rule(project_id, model_id, rule_id, {"enabled": enabled})
+
+    def _incident_path(self, project_id, model_id, incident_id):
+        return self._model_path(project_id, model_id) + "/incidents/" + _seg(incident_id)
 
     # Helpers
 

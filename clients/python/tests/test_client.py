@@ -186,6 +186,20 @@ class ClientTest(unittest.TestCase):
             {"start": JAN_5 + 2 * HOUR_MS, "value": 0, "count": 0},
         ])
 
+    def test_query_metrics_distributions_and_summary_read_one_model(self):
+        model_id = self.new_model()
+        rows = [prediction(event_timestamp=JAN_5 + i * 60000, geography=g) for i, g in enumerate(["France", "Italy"])]
+        self.client.publish_events_batch(self.project, model_id, rows)
+        self.client.run_monitor()
+        window = {"bin_size": "day", "start": "2026-01-05T00:00:00Z", "end": JAN_5 + 24 * HOUR_MS}
+        answer = self.client.query_metrics(self.project, model_id, [{"metric": "traffic"},
+                                                                    {"metric": "jsd", "column": "geography"}], **window)
+        self.assertEqual(answer["series"][0], self.client.get_metrics(self.project, model_id, "traffic", **window))
+        distribution = self.client.distributions(self.project, model_id, "geography", **window)
+        self.assertEqual(distribution["points"][0]["counts"], [1, 0, 0, 1])
+        summary = self.client.summary(self.project, model_id, **window)
+        self.assertEqual(summary["traffic"]["total"], 2)
+
     def test_errors_raise_modelwatch_error_with_status_code_and_message(self):
         with self.assertRaises(ModelwatchError) as raised:
             self.client.get_model(self.project, "no_such_model")

@@ -1,6 +1,8 @@
-// Alert routes: rules (create, list, get, edit, delete) and the records they produced, newest first.
+// Alert routes: rules (create, list, get, edit, delete) and the records they produced, newest first. In AWS a rule
+// answers with the subscription state of its email addresses and phone numbers.
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRule, deleteRule, requireRule, ruleView, updateRule } from '../../alerts/rules.js';
+import type { AlertRule } from '../../alerts/types.js';
 import { requireModel } from '../../models/models.js';
 import { activeSpec } from '../../monitoring/active-spec.js';
 import { queryTime } from '../query-time.js';
@@ -80,6 +82,14 @@ const records = createRoute({
   },
 });
 
+/** A rule with, in AWS, the subscription state of each of its email addresses and phone numbers. */
+async function withRecipients(services: Services, rule: AlertRule) {
+  const view = ruleView(rule);
+  if (!services.recipients) return view;
+  const { emails, sms } = view.notifications;
+  return { ...view, recipients: await services.recipients.statuses(emails, sms) };
+}
+
 async function modelOf(services: Services, projectId: string, modelId: string) {
   const record = await requireModel(services.registry, projectId, modelId);
   return { record, ref: { project_id: projectId, model_id: modelId } };
@@ -98,13 +108,14 @@ export function alertRoutes() {
       const { project_id, model_id } = c.req.valid('param');
       const services = c.get('services');
       const { ref } = await modelOf(services, project_id, model_id);
-      return c.json({ items: (await services.alerts.listRules(ref)).map((rule) => ruleView(rule)) }, 200);
+      const rules = await services.alerts.listRules(ref);
+      return c.json({ items: await Promise.all(rules.map((rule) => withRecipients(services, rule))) }, 200);
     })
     .openapi(get, async (c) => {
       const { project_id, model_id, rule_id } = c.req.valid('param');
       const services = c.get('services');
       const { ref } = await modelOf(services, project_id, model_id);
-      return c.json(ruleView(await requireRule(services.alerts, ref, rule_id)), 200);
+      return c.json(await withRecipients(services, await requireRule(services.alerts, ref, rule_id)), 200);
     })
     .openapi(patch, async (c) => {
       const { project_id, model_id, rule_id } = c.req.valid('param');

@@ -3,6 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { publishBatch } from '../../events/batch.js';
 import { getEvent, publishEvent } from '../../events/publish.js';
 import { requireModel } from '../../models/models.js';
+import { METRIC_NAMES } from '../../observability/meter.js';
 import { readRows, tableFormatOf } from '../../tables/records.js';
 import { bodyStream } from '../request-body.js';
 import { conflictResponse, errorResponses, json, mediaResponses } from '../responses.js';
@@ -81,7 +82,9 @@ export function eventRoutes() {
       const { project_id, model_id } = c.req.valid('param');
       const services = c.get('services');
       const model = await requireModel(services.registry, project_id, model_id);
-      return c.json(await publishEvent(services, model, c.req.valid('json')), 200);
+      const answer = await publishEvent(services, model, c.req.valid('json'));
+      services.meter.count(METRIC_NAMES.eventsAccepted, 1);
+      return c.json(answer, 200);
     })
     .openapi(batch, async (c) => {
       const { project_id, model_id } = c.req.valid('param');
@@ -96,6 +99,8 @@ export function eventRoutes() {
         timestampFormat: query.timestamp_format,
         typeCells: format === 'csv',
       });
+      services.meter.count(METRIC_NAMES.eventsAccepted, answer.accepted);
+      services.meter.count(METRIC_NAMES.eventsRejected, answer.rejected);
       return c.json(answer, 200);
     })
     .openapi(get, async (c) => {

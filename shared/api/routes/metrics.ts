@@ -1,13 +1,25 @@
-// Metric routes: a metric as a time series, and the monitor run that brings every metric up to date.
+// Metric routes: a metric as a time series, many series in one request, and the monitor run that brings every
+// metric up to date. Distributions and the model summary live in model-views.ts.
 import { createRoute } from '@hono/zod-openapi';
 import { requireAdmin } from '../../auth/tokens.js';
+import { InvalidInput } from '../../errors.js';
 import { requireModel } from '../../models/models.js';
+import { queryMetrics } from '../../monitoring/query.js';
 import { metricSeries } from '../../monitoring/series.js';
 import { DAY_MS } from '../../time/bins.js';
+import { describeValidationError } from '../errors.js';
 import { queryTime } from '../query-time.js';
 import { errorResponses, json } from '../responses.js';
 import { newRouter } from '../router.js';
-import { metricsQuery, modelParams, runSummarySchema, seriesSchema } from '../schemas.js';
+import {
+  metricsQuery,
+  metricsQueryAnswer,
+  metricsQueryBody,
+  modelParams,
+  runSummarySchema,
+  seriesSchema,
+} from '../schemas.js';
+import { modelViewRoutes } from './model-views.js';
 
 const series = createRoute({
   method: 'get',
@@ -22,6 +34,22 @@ const series = createRoute({
   responses: { 200: json(seriesSchema, 'The series'), ...errorResponses },
 });
 
+const many = createRoute({
+  method: 'post',
+  path: '/v1/projects/{project_id}/models/{model_id}/metrics/query',
+  tags: ['Metrics'],
+  summary: 'Many metric series over one range in one request (at most 500)',
+  description:
+    'Answers one series per query, in order, each exactly as GET .../metrics answers it. The profiles of the range ' +
+    'are read once, so the cost grows with the number of bins, not with the number of queries. An invalid query ' +
+    'is a 400 naming its index (`queries[3].column`). `segment`, and baselines other than `dataset`, are not available yet.',
+  request: {
+    params: modelParams,
+    body: { required: true, content: { 'application/json': { schema: metricsQueryBody } } },
+  },
+  responses: { 200: json(metricsQueryAnswer, 'The series, one per query'), ...errorResponses },
+});
+
 const run = createRoute({
   method: 'post',
   path: '/v1/monitor/run',
@@ -32,6 +60,20 @@ const run = createRoute({
     'A change that cannot be folded is quarantined (GET /v1/admin/quarantine); a model whose metrics cannot be computed is listed in `failed` and retried by the next run, and the others are still brought up to date.',
   responses: { 200: json(runSummarySchema, 'Done'), ...errorResponses },
 });
+
+/** A body time: epoch ms as a number, or a string read as the query string's times are. */
+function bodyTime(value: number | string | undefined, field: string, fallback: number): number {
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new InvalidInput(`${field} must be whole epoch milliseconds`);
+    return value;
+  }
+  return queryTime(value, field, fallback);
+}
+
+/** Zod's path `queries.3.metric` as the contract writes it: `queries[3].metric`. */
+function bracketIndexes(message: string): string {
+  return message.replace(/^([\w.]+?)\.(\d+)(?=[.:\s])/, '$1[$2]');
+}
 
 export function metricRoutes() {
   return newRouter()
@@ -45,14 +87,41 @@ export function metricRoutes() {
       const answer = await metricSeries(services, record, {
         metric: query.metric,
         column: query.column,
+        segment: query.segment,
+        baseline: query.baseline,
         bin_size: query.bin_size,
         start,
         end,
       });
       return c.json(answer, 200);
     })
+    .openapi(
+      many,
+      async (c) => {
+        const { project_id, model_id } = c.req.valid('param');
+        const body = c.req.valid('json');
+        const services = c.get('services');
+        const record = await requireModel(services.registry, project_id, model_id);
+        const end = bodyTime(body.end, 'end', services.clock());
+        const start = bodyTime(body.start, 'start', end - 7 * DAY_MS);
+        const answer = await queryMetrics(services, record, {
+          bin_size: body.bin_size,
+          start,
+          end,
+          queries: body.queries,
+        });
+        return c.json(answer, 200);
+      },
+      (result) => {
+        if (!result.success) {
+          throw new InvalidInput(bracketIndexes(describeValidationError(result.error, result.target)));
+        }
+        return undefined;
+      },
+    )
     .openapi(run, async (c) => {
       requireAdmin(c.get('principal'));
       return c.json(await c.get('services').runMonitor(), 200);
-    });
+    })
+    .route('/', modelViewRoutes());
 }

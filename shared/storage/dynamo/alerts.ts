@@ -1,12 +1,13 @@
-// Alert rules, records and notification claims in the profiles table. Rules name up to 500 columns and records
-// carry delivery errors, so their documents go through large-items rather than trusting them to stay small.
+// Alert rules, records, incidents and notification claims in the profiles table. Rules name up to 500 columns and
+// records carry delivery errors, so their documents go through large-items rather than trusting them to stay small.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { AlertRecord, AlertRule, Severity } from '../../alerts/types.js';
+import type { AlertRecord, AlertRule, Incident } from '../../alerts/types.js';
 import { InvalidInput } from '../../errors.js';
-import type { AlertStore } from '../alerts.js';
+import type { AlertStore, IncidentChange } from '../alerts.js';
 import { type ModelRef, modelKey } from '../profiles.js';
 import { decodeNextToken, encodeNextToken, queryAll } from './client.js';
+import { DynamoIncidents } from './incidents.js';
 import { type Item, LargeItemStore, partKeysOf } from './large-items.js';
 
 const pad = (value: number) => String(value).padStart(15, '0');
@@ -17,12 +18,14 @@ const DOC = ['doc'];
 
 export class DynamoAlertStore implements AlertStore {
   private readonly large: LargeItemStore;
+  private readonly incidents: DynamoIncidents;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {
     this.large = new LargeItemStore(client, tableName);
+    this.incidents = new DynamoIncidents(client, tableName);
   }
 
   async putRule(rule: AlertRule): Promise<void> {
@@ -105,12 +108,28 @@ export class DynamoAlertStore implements AlertStore {
     return bodies.map((body) => JSON.parse(body.doc as string) as T);
   }
 
-  async claimNotification(alertId: string, severity: Severity, now: number): Promise<boolean> {
+  getIncident(model: ModelRef, incidentId: string): Promise<Incident | undefined> {
+    return this.incidents.get(model, incidentId);
+  }
+
+  updateIncident(model: ModelRef, incidentId: string, change: IncidentChange): Promise<Incident | undefined> {
+    return this.incidents.update(model, incidentId, change);
+  }
+
+  listIncidents(model: ModelRef, limit: number, nextToken?: string) {
+    return this.incidents.list(model, limit, nextToken);
+  }
+
+  listActiveIncidents(model: ModelRef): Promise<Incident[]> {
+    return this.incidents.listActive(model);
+  }
+
+  async claimNotification(subjectId: string, state: string, now: number): Promise<boolean> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { pk: `NOTIFY#${alertId}`, sk: severity, claimed_at: now },
+          Item: { pk: `NOTIFY#${subjectId}`, sk: state, claimed_at: now },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );

@@ -8,8 +8,12 @@ export interface TableNames {
   profiles: string;
 }
 
-export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+/** One document client; `instrument` wraps the raw client first (X-Ray tracing in the Lambdas). */
+export function createDocumentClient(
+  config: DynamoDBClientConfig = {},
+  instrument: (client: DynamoDBClient) => DynamoDBClient = (client) => client,
+): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(instrument(new DynamoDBClient(config)), {
     marshallOptions: { removeUndefinedValues: true },
   });
 }

@@ -1,4 +1,4 @@
-// The profiles table: pending deltas (sharded per model), hour profiles per spec version, specs, model state,
+// The profiles table: pending deltas (sharded per model), hour and day profiles per spec version, specs, model state,
 // leases and checkpoints. Profiles and specs are stored as JSON strings: compact, and free of DynamoDB's
 // number limits. Those that grow with a model's width (profiles, specs, state) go through large-items, so no
 // width the API accepts makes an item outgrow DynamoDB's limit.
@@ -43,6 +43,8 @@ const pad = (value: number, width: number) => String(value).padStart(width, '0')
 const hourKey = (hour: number) => pad(hour, 15);
 const deltaPk = (model: ModelRef, shard: number) => `DELTA#${modelKey(model)}#${shard}`;
 const hourPk = (model: ModelRef, version: number) => `PROF#${modelKey(model)}#${version}`;
+/** Apart from the hours, so listing a version's hours never reads its days. */
+const dayPk = (model: ModelRef, version: number) => `DAYPROF#${modelKey(model)}#${version}`;
 const specKey = (model: ModelRef, version: number) => ({
   pk: `SPEC#${modelKey(model)}`,
   sk: pad(version, 10),
@@ -254,16 +256,42 @@ export class DynamoProfileStore implements ProfileStore {
     version: number,
     fromHour: number,
     toHour: number,
+    options: { consistent?: boolean } = {},
   ): Promise<Array<{ hour: number; profile: HourProfile }>> {
+    const found = await this.queryProfiles(hourPk(model, version), fromHour, toHour, options.consistent);
+    return found.map(({ start, profile }) => ({ hour: start, profile }));
+  }
+
+  /** Stored as an hour is, so no width makes it outgrow an item; unconditional, as it is recomputed whole. */
+  async putDay(model: ModelRef, version: number, day: number, profile: HourProfile): Promise<void> {
+    await this.large.put(
+      { pk: dayPk(model, version), sk: hourKey(day), hour: day },
+      { profile: serializeProfile(profile) },
+    );
+  }
+
+  async queryDays(
+    model: ModelRef,
+    version: number,
+    fromDay: number,
+    toDay: number,
+  ): Promise<Array<{ day: number; profile: HourProfile }>> {
+    const found = await this.queryProfiles(dayPk(model, version), fromDay, toDay);
+    return found.map(({ start, profile }) => ({ day: start, profile }));
+  }
+
+  private async queryProfiles(
+    pk: string,
+    from: number,
+    to: number,
+    consistent = false,
+  ): Promise<Array<{ start: number; profile: HourProfile }>> {
     const profileAttributes = bodyAttributes('profile');
     const items = await queryAll(this.client, {
       TableName: this.tableName,
+      ConsistentRead: consistent,
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: {
-        ':pk': hourPk(model, version),
-        ':from': hourKey(fromHour),
-        ':to': hourKey(toHour),
-      },
+      ExpressionAttributeValues: { ':pk': pk, ':from': hourKey(from), ':to': hourKey(to) },
       ProjectionExpression: ['pk', 'sk', '#hour', ...profileAttributes.map((_, i) => `#p${i}`)].join(', '),
       ExpressionAttributeNames: {
         '#hour': 'hour',
@@ -272,7 +300,7 @@ export class DynamoProfileStore implements ProfileStore {
     });
     const bodies = await this.large.resolve(items, ['profile']);
     return items.map((item, index) => ({
-      hour: item.hour as number,
+      start: item.hour as number,
       profile: deserializeProfile(bodies[index]?.profile as string),
     }));
   }

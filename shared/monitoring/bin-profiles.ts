@@ -1,0 +1,87 @@
+// Profiles merged into the bins of a query, read once per request: day, week and month bins merge day profiles
+// (hours only for partial or stale days), so a query of N daily bins reads about N items, not 24N.
+import { InvalidInput } from '../errors.js';
+import { type HourProfile, mergeProfiles } from '../metrics/profile.js';
+import type { MonitorSpec } from '../metrics/spec.js';
+import type { ModelRef, ModelState, ProfileStore } from '../storage/profiles.js';
+import type { ModelRecord } from '../storage/registry.js';
+import { type BinSize, binStartOf, binStartsInRange, DAY_MS, nextBinStart } from '../time/bins.js';
+import { type SpecDeps, specFor } from './specs.js';
+
+export const MAX_POINTS = 10_000;
+
+/** The bins a request covers, with the spec and version that answer it. */
+export interface BinRange {
+  model: ModelRef;
+  version: number;
+  spec: MonitorSpec;
+  state: ModelState | undefined;
+  size: BinSize;
+  /** Bin starts in [start, end); each point is its whole bin, even when `end` falls inside the last one. */
+  starts: number[];
+  from: number;
+  to: number;
+}
+
+export async function openRange(
+  deps: SpecDeps,
+  record: ModelRecord,
+  size: BinSize,
+  start: number,
+  end: number,
+): Promise<BinRange> {
+  if (end <= start) throw new InvalidInput('end must be after start');
+  const starts = binStartsInRange(size, start, end);
+  if (starts.length > MAX_POINTS) {
+    throw new InvalidInput(`the range holds ${starts.length} ${size} bins; ask for at most ${MAX_POINTS}`);
+  }
+  const model = { project_id: record.info.project_id, model_id: record.info.model_id };
+  const state = await deps.profiles.getState(model);
+  const version = state?.active_version ?? record.monitoring.version;
+  const spec = await specFor(deps, model, version, record);
+  const last = starts.at(-1);
+  const to = last === undefined ? end : nextBinStart(size, last);
+  return { model, version, spec, state, size, starts, from: starts[0] ?? start, to };
+}
+
+/** The merged profile of every bin of the range holding data, keyed by bin start. */
+export async function readBins(store: ProfileStore, range: BinRange): Promise<Map<number, HourProfile>> {
+  const merged = new Map<number, HourProfile>();
+  const add = (at: number, profile: HourProfile) => {
+    const bin = binStartOf(range.size, at);
+    const sofar = merged.get(bin);
+    merged.set(bin, sofar ? mergeProfiles(sofar, profile) : profile);
+  };
+  const { model, version, from, to } = range;
+  const hours = async (start: number, end: number) => {
+    if (end <= start) return;
+    for (const { hour, profile } of await store.queryHours(model, version, start, end - 1))
+      add(hour, profile);
+  };
+  if (range.size === 'hour' || range.state?.day_items !== version) {
+    await hours(from, to);
+    return merged;
+  }
+  // Bins of a day or more start at midnight, so edges are partial only for a caller's own unaligned range.
+  const firstDay = Math.ceil(from / DAY_MS) * DAY_MS;
+  const endDay = Math.max(firstDay, Math.floor(to / DAY_MS) * DAY_MS);
+  await hours(from, Math.min(firstDay, to));
+  await hours(Math.max(endDay, from), to);
+  const stale = (range.state.stale_days ?? []).filter((day) => day >= firstDay && day < endDay);
+  const staleSet = new Set(stale);
+  const days = endDay > firstDay ? await store.queryDays(model, version, firstDay, endDay - DAY_MS) : [];
+  for (const { day, profile } of days) if (!staleSet.has(day)) add(day, profile);
+  for (const [start, end] of runsOf(stale)) await hours(start, end);
+  return merged;
+}
+
+/** Consecutive days as [start, end) ranges, so a stretch of stale days is one query of hours. */
+function runsOf(days: number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const day of [...days].sort((a, b) => a - b)) {
+    const last = runs.at(-1);
+    if (last && last[1] === day) last[1] = day + DAY_MS;
+    else runs.push([day, day + DAY_MS]);
+  }
+  return runs;
+}

@@ -1,0 +1,201 @@
+// Day profiles: a daily query reads one item per day instead of 24, answers exactly what merging the hours
+// answers, follows late labels and rebuilds, and falls back to hours for days whose day profile is stale.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Services } from '../../shared/api/services.js';
+import type { PollableFeed } from '../../shared/monitoring/fold.js';
+import { type MetricsQuery, queryMetrics } from '../../shared/monitoring/query.js';
+import { runMonitor } from '../../shared/monitoring/run.js';
+import type { ProfileStore } from '../../shared/storage/profiles.js';
+import { dyingOnce } from '../support/dying-once.js';
+import {
+  type Client,
+  clientFor,
+  seedChurnModel,
+  startTestService,
+  type TestService,
+} from '../support/local-service.js';
+
+let service: TestService;
+let admin: Client;
+let services: Services;
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const START = Date.UTC(2026, 1, 2);
+const DAYS = 30;
+const ref = { project_id: 'bank', model_id: 'churn' };
+const events = '/v1/projects/bank/models/churn/events';
+
+const QUERIES: MetricsQuery['queries'] = [
+  { metric: 'traffic' },
+  { metric: 'jsd', column: 'age' },
+  { metric: 'jsd', column: 'geography' },
+  { metric: 'any_violation_percentage', column: '__ANY__' },
+  { metric: 'accuracy' },
+  { metric: 'auc' },
+];
+
+/** The store, counting the profile items its queries return. */
+function counting(store: ProfileStore) {
+  const reads = { hours: 0, days: 0 };
+  const counted = new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return async (...args: unknown[]) => {
+        const result = await value.apply(target, args);
+        if (property === 'queryHours') reads.hours += (result as unknown[]).length;
+        if (property === 'queryDays') reads.days += (result as unknown[]).length;
+        return result;
+      };
+    },
+  });
+  return { store: counted, reads };
+}
+
+/** The store as a model from before day profiles saw it: its state names no day profiles, so hours are merged. */
+function hoursOnly(store: ProfileStore): ProfileStore {
+  return new Proxy(store, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property === 'getState') {
+        return async (...args: Parameters<ProfileStore['getState']>) => {
+          const state = await target.getState(...args);
+          return state && { ...state, day_items: undefined };
+        };
+      }
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
+async function daily(profiles: ProfileStore, start = START, days = DAYS) {
+  const record = await services.registry.getModel('bank', 'churn');
+  if (!record) throw new Error('no model');
+  const deps = { registry: services.registry, blobs: services.blobs, profiles };
+  return queryMetrics(deps, record, { bin_size: 'day', start, end: start + days * DAY, queries: QUERIES });
+}
+
+async function publish(rows: Array<Record<string, unknown>>): Promise<void> {
+  const body = rows.map((row) => JSON.stringify(row)).join('\n');
+  const answer = await admin.post(`${events}/batch`, body, 'application/x-ndjson');
+  expect(answer.body.accepted, answer.text).toBe(rows.length);
+}
+
+const prediction = (id: string, at: number, i: number) => ({
+  event_id: id,
+  event_timestamp: at,
+  age: 20 + (i % 45),
+  balance: (i * 311) % 20_000,
+  geography: ['France', 'Spain', 'Germany', 'Italy'][i % (i % 5 === 0 ? 4 : 3)],
+  tenure: i % 9,
+  probability_churned: ((i * 53) % 100) / 100,
+  churned: i % 4 === 0,
+});
+
+const feed: PollableFeed = { read: (position, limit) => service.feed.read(position, limit) };
+const runDeps = (profiles: ProfileStore = services.profiles) => ({
+  registry: services.registry,
+  blobs: services.blobs,
+  events: services.events,
+  profiles,
+  clock: Date.now,
+});
+
+beforeAll(async () => {
+  service = await startTestService();
+  admin = clientFor(service.url, service.adminToken);
+  services = service.services;
+  await seedChurnModel(admin);
+  await publish(Array.from({ length: DAYS * 24 }, (_, i) => prediction(`h-${i}`, START + i * HOUR, i)));
+  expect((await admin.post('/v1/monitor/run')).status).toBe(200);
+});
+
+afterAll(() => service.destroy());
+
+describe('day profiles', () => {
+  it('answer a 30-day daily query from 30 items, exactly as merging its 720 hours does', async () => {
+    const fromDays = counting(services.profiles);
+    const fromHours = counting(hoursOnly(services.profiles));
+    const answer = await daily(fromDays.store);
+    expect(fromDays.reads).toEqual({ hours: 0, days: DAYS });
+    expect(answer).toEqual(await daily(fromHours.store));
+    expect(fromHours.reads).toEqual({ hours: DAYS * 24, days: 0 });
+    expect(answer.series[0]?.points.every((point) => point.value === 24)).toBe(true);
+  });
+
+  it('follow a late label folded after the day profile was written', async () => {
+    const day = START + 9 * DAY;
+    const before = await daily(services.profiles, day, 1);
+    const flip = await admin.post(events, {
+      event_id: 'h-216',
+      update_event: true,
+      event: { churned: false },
+    });
+    expect(flip.status, flip.text).toBe(200);
+    await admin.post('/v1/monitor/run');
+    const after = await daily(services.profiles, day, 1);
+    expect(after.series[4]?.points[0]?.value).not.toBe(before.series[4]?.points[0]?.value);
+    expect(after).toEqual(await daily(hoursOnly(services.profiles), day, 1));
+    expect((await services.profiles.getState(ref))?.stale_days ?? []).toEqual([]);
+  });
+
+  it('are read from hours for a day left stale by a run that died before writing its day profile', async () => {
+    const day = START + 11 * DAY;
+    await publish([prediction('late-1', day + 3 * HOUR, 1), prediction('late-2', day + 20 * HOUR, 2)]);
+    await expect(runMonitor(runDeps(dyingOnce(services.profiles, 'putDay')), feed)).rejects.toThrow(
+      /simulated crash/,
+    );
+    expect((await services.profiles.getState(ref))?.stale_days).toEqual([day]);
+    const reader = counting(services.profiles);
+    const answer = await daily(reader.store);
+    expect(answer.series[0]?.points[11]?.value).toBe(26);
+    expect(answer).toEqual(await daily(hoursOnly(services.profiles)));
+    // The one query of day profiles returns the stale day's too; its hours stand in for it.
+    expect(reader.reads).toEqual({ hours: 24, days: DAYS });
+
+    await runMonitor(runDeps(), feed);
+    expect((await services.profiles.getState(ref))?.stale_days).toEqual([]);
+    const fresh = counting(services.profiles);
+    expect(await daily(fresh.store)).toEqual(answer);
+    expect(fresh.reads).toEqual({ hours: 0, days: DAYS });
+  });
+
+  it('are made for every day of a model that had none, by its next run, and hours answer meanwhile', async () => {
+    const state = await services.profiles.getState(ref);
+    if (!state) throw new Error('no state');
+    expect(
+      await services.profiles.putState(
+        ref,
+        { ...state, day_items: undefined, rev: state.rev + 1 },
+        state.rev,
+      ),
+    ).toBe(true);
+    const meanwhile = counting(services.profiles);
+    const expected = await daily(meanwhile.store);
+    expect(meanwhile.reads.days).toBe(0);
+
+    await publish([prediction('wake-up', START + 2 * DAY + 5 * HOUR, 7)]);
+    await admin.post('/v1/monitor/run');
+    const after = counting(services.profiles);
+    const answer = await daily(after.store);
+    expect(after.reads).toEqual({ hours: 0, days: DAYS });
+    expect(answer.series[0]?.points[2]?.value).toBe((expected.series[0]?.points[2]?.value as number) + 1);
+    expect(answer).toEqual(await daily(hoursOnly(services.profiles)));
+  });
+
+  it('are made for the new version when new drift bins are rebuilt', async () => {
+    const set = await admin.put('/v1/projects/bank/models/churn/monitoring', {
+      bins: { age: { edges: [30, 45] } },
+    });
+    expect(set.status, set.text).toBe(200);
+    const run = await admin.post('/v1/monitor/run');
+    expect(run.body.hours_rebuilt, run.text).toBe(DAYS * 24);
+    const state = await services.profiles.getState(ref);
+    expect(state?.day_items).toBe(state?.active_version);
+    expect(state?.active_version).toBe(set.body.monitoring.version);
+    const reader = counting(services.profiles);
+    const answer = await daily(reader.store);
+    expect(reader.reads).toEqual({ hours: 0, days: DAYS });
+    expect(answer).toEqual(await daily(hoursOnly(services.profiles)));
+  });
+});
