@@ -1,9 +1,9 @@
 // The HTTP API Lambda: the same Hono app as the local run, behind API Gateway.
 import type { Context } from 'aws-lambda';
 import { handle, type LambdaEvent } from 'hono/aws-lambda';
+import { awsServices } from '../compose/aws.js';
 import { createApp } from '../shared/api/app.js';
-import { logger, metrics } from '../shared/aws/observability.js';
-import { awsServices } from '../shared/aws/services.js';
+import { logger, metrics } from './observability.js';
 
 const serve = handle(createApp(awsServices()));
 

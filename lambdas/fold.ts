@@ -1,12 +1,12 @@
 // The events table's stream consumer: turns each change into a delta (idempotent by event revision), then
 // brings the touched models' profiles up to date when no other process holds their lease.
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { lambdaMeter, logger, metrics } from '../shared/aws/observability.js';
-import { awsServices } from '../shared/aws/services.js';
+import { awsServices } from '../compose/aws.js';
 import type { ChangeRecord } from '../shared/feed/change-record.js';
 import { FoldInterrupted, recordChanges } from '../shared/monitoring/fold.js';
 import { maintainModel } from '../shared/monitoring/maintain.js';
 import { METRIC_NAMES } from '../shared/observability/meter.js';
+import { lambdaMeter, logger, metrics } from './observability.js';
 
 const services = awsServices();
 const owner = `fold-${process.env.AWS_LAMBDA_LOG_STREAM_NAME ?? 'local'}`;

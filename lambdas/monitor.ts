@@ -1,8 +1,8 @@
 // The scheduled monitor: folds pending deltas of every marked model, finishes rebuilds and evaluates alert rules.
 import type { Context } from 'aws-lambda';
-import { lambdaMeter, logger, metrics } from '../shared/aws/observability.js';
-import { awsServices } from '../shared/aws/services.js';
+import { awsServices } from '../compose/aws.js';
 import { METRIC_NAMES } from '../shared/observability/meter.js';
+import { lambdaMeter, logger, metrics } from './observability.js';
 
 const services = awsServices();
 

@@ -2,16 +2,15 @@
 // a run no more than its delivery budget, what the budget leaves is sent by the next run, and webhooks retry,
 // time out and speak Slack's format.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxChannel } from '../../shared/alerts/channels.js';
 import type { DeliveryOptions } from '../../shared/alerts/delivery.js';
 import type { AlertRecord } from '../../shared/alerts/types.js';
 import { postWebhook, type WebhookTransport } from '../../shared/alerts/webhooks.js';
-import { runMonitor } from '../../shared/monitoring/run.js';
 import type { AlertStore } from '../../shared/storage/alerts.js';
 import { dyingOnce } from '../support/dying-once.js';
 import {
   type Client,
   clientFor,
+  runWith,
   seedChurnModel,
   startTestService,
   type TestService,
@@ -37,23 +36,12 @@ afterAll(async () => {
   await receiver.close();
 });
 
-function runWith(alerts: AlertStore, delivery: DeliveryOptions = {}) {
-  const { registry, blobs, events, profiles } = service.services;
-  const channel = new OutboxChannel(`${service.dataDir}/notifications/outbox.ndjson`);
-  return runMonitor(
-    {
-      registry,
-      blobs,
-      events,
-      profiles,
-      clock: Date.now,
-      alerts: { alerts, profiles, channel, clock: Date.now, delivery: { egress: 'local', ...delivery } },
-    },
-    {
-      read: (position, limit) => service.feed.read(position, limit),
-    },
-  );
+/** A monitor run of the service with its alert store replaced (a store that dies at a chosen call). */
+function runWithAlerts(alerts: (store: AlertStore) => AlertStore, delivery: DeliveryOptions = {}) {
+  return runWith(service, { stores: (stores) => ({ alerts: alerts(stores.alerts) }), delivery });
 }
+
+const asBuilt = (store: AlertStore) => store;
 
 async function breachingHour(hour: number, prefix: string, webhooks = [url]): Promise<string> {
   const rows = Array.from({ length: 5 }, (_, i) =>
@@ -116,22 +104,22 @@ function expectEachNotificationOnce(
 describe('a run dying around a notification', () => {
   it('sends it once when the run dies before claiming it', async () => {
     const ruleId = await breachingHour(Date.UTC(2026, 2, 2, 1), 'before-claim');
-    await expect(runWith(dyingOnce(service.services.alerts, 'claimNotification', 1))).rejects.toThrow(
+    await expect(runWithAlerts((alerts) => dyingOnce(alerts, 'claimNotification', 1))).rejects.toThrow(
       /simulated crash/,
     );
-    await runWith(service.services.alerts);
-    await runWith(service.services.alerts);
+    await runWithAlerts(asBuilt);
+    await runWithAlerts(asBuilt);
     expectEachNotificationOnce(deliveriesOf(ruleId), await incidentsOf(ruleId));
   });
 
   it('never sends it twice when the run dies after sending, before recording it', async () => {
     const ruleId = await breachingHour(Date.UTC(2026, 2, 2, 3), 'after-send');
-    await expect(runWith(dyingWhenMarkingNotified(service.services.alerts, ruleId))).rejects.toThrow(
+    await expect(runWithAlerts((alerts) => dyingWhenMarkingNotified(alerts, ruleId))).rejects.toThrow(
       /simulated crash/,
     );
     expect(deliveriesOf(ruleId).length).toBeGreaterThan(0);
-    await runWith(service.services.alerts);
-    await runWith(service.services.alerts);
+    await runWithAlerts(asBuilt);
+    await runWithAlerts(asBuilt);
     expectEachNotificationOnce(deliveriesOf(ruleId), await incidentsOf(ruleId), true);
   });
 });
@@ -176,12 +164,12 @@ describe('a dead receiver', () => {
     // Act: one notification at a time, so the dead receiver holds the budget and the rest wait. An attempt may
     // wait 30 s: only the budget can end the run sooner.
     const started = performance.now();
-    await runWith(service.services.alerts, { budgetMs, concurrency: 1, attemptTimeoutMs: 30_000 });
+    await runWithAlerts(asBuilt, { budgetMs, concurrency: 1, attemptTimeoutMs: 30_000 });
     const elapsed = performance.now() - started;
     const afterFirstRun = deliveriesOf(ruleId).length;
     dead.hang(false);
-    await runWith(service.services.alerts);
-    await runWith(service.services.alerts);
+    await runWithAlerts(asBuilt);
+    await runWithAlerts(asBuilt);
 
     // Assess
     // Folding takes its own time on a busy machine; what matters is that the 30 s attempt did not run out.
@@ -220,7 +208,7 @@ describe('a dead receiver', () => {
     try {
       const ruleId = await breachingHour(Date.UTC(2026, 2, 4, 1), 'parallel', [dead.url, url]);
       const firstArrival = dead.arrivals.length;
-      await runWith(service.services.alerts, { budgetMs: 10_000, attemptTimeoutMs: 3_000, attempts: 1 });
+      await runWithAlerts(asBuilt, { budgetMs: 10_000, attemptTimeoutMs: 3_000, attempts: 1 });
       const incidents = await incidentsOf(ruleId);
       const arrivals = dead.arrivals.slice(firstArrival);
       // Each notification waits 3 s on the dead receiver: one after another, they would arrive 3 s apart.

@@ -2,13 +2,13 @@
 // per-shard step journal left by an earlier version is still finished exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../shared/api/services.js';
-import { type PollableFeed, recordChanges } from '../../shared/monitoring/fold.js';
-import { runMonitor } from '../../shared/monitoring/run.js';
+import { recordChanges } from '../../shared/monitoring/fold.js';
 import { DELTA_SHARDS } from '../../shared/storage/dynamo/profiles.js';
 import type { ProfileStore } from '../../shared/storage/profiles.js';
 import {
   type Client,
   clientFor,
+  runWith,
   seedChurnModel,
   startTestService,
   type TestService,
@@ -20,7 +20,6 @@ let services: Services;
 const HOUR = Date.UTC(2026, 6, 1, 9);
 const events = '/v1/projects/bank/models/churn/events';
 const model = { project_id: 'bank', model_id: 'churn' };
-const allOf = (): PollableFeed => ({ read: (position, limit) => service.feed.read(position, limit) });
 
 beforeAll(async () => {
   service = await startTestService();
@@ -55,16 +54,6 @@ async function traffic(hour: number): Promise<number> {
   return answer.body.points[0].value;
 }
 
-function deps(profiles: ProfileStore) {
-  return {
-    registry: services.registry,
-    blobs: services.blobs,
-    events: services.events,
-    profiles,
-    clock: Date.now,
-  };
-}
-
 /** The profile store, counting hour profile writes. */
 function countingHourWrites(store: ProfileStore): { store: ProfileStore; writes: () => number } {
   let writes = 0;
@@ -87,7 +76,7 @@ describe('a compaction step', () => {
     await publish('spread', 200, HOUR);
     const counting = countingHourWrites(services.profiles);
 
-    await runMonitor(deps(counting.store), allOf());
+    await runWith(service, { stores: () => ({ profiles: counting.store }) });
 
     expect(counting.writes()).toBe(1);
     expect(await traffic(HOUR)).toBe(200);

@@ -2,14 +2,13 @@
 // answers, follows late labels and rebuilds, and falls back to hours for days whose day profile is stale.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../shared/api/services.js';
-import type { PollableFeed } from '../../shared/monitoring/fold.js';
 import { type MetricsQuery, queryMetrics } from '../../shared/monitoring/query.js';
-import { runMonitor } from '../../shared/monitoring/run.js';
 import type { ProfileStore } from '../../shared/storage/profiles.js';
 import { dyingOnce } from '../support/dying-once.js';
 import {
   type Client,
   clientFor,
+  runWith,
   seedChurnModel,
   startTestService,
   type TestService,
@@ -92,15 +91,6 @@ const prediction = (id: string, at: number, i: number) => ({
   churned: i % 4 === 0,
 });
 
-const feed: PollableFeed = { read: (position, limit) => service.feed.read(position, limit) };
-const runDeps = (profiles: ProfileStore = services.profiles) => ({
-  registry: services.registry,
-  blobs: services.blobs,
-  events: services.events,
-  profiles,
-  clock: Date.now,
-});
-
 beforeAll(async () => {
   service = await startTestService();
   admin = clientFor(service.url, service.adminToken);
@@ -142,9 +132,9 @@ describe('day profiles', () => {
   it('are read from hours for a day left stale by a run that died before writing its day profile', async () => {
     const day = START + 11 * DAY;
     await publish([prediction('late-1', day + 3 * HOUR, 1), prediction('late-2', day + 20 * HOUR, 2)]);
-    await expect(runMonitor(runDeps(dyingOnce(services.profiles, 'putDay')), feed)).rejects.toThrow(
-      /simulated crash/,
-    );
+    await expect(
+      runWith(service, { stores: ({ profiles }) => ({ profiles: dyingOnce(profiles, 'putDay') }) }),
+    ).rejects.toThrow(/simulated crash/);
     expect((await services.profiles.getState(ref))?.stale_days).toEqual([day]);
     const reader = counting(services.profiles);
     const answer = await daily(reader.store);
@@ -153,7 +143,7 @@ describe('day profiles', () => {
     // The one query of day profiles returns the stale day's too; its hours stand in for it.
     expect(reader.reads).toEqual({ hours: 24, days: DAYS });
 
-    await runMonitor(runDeps(), feed);
+    await runWith(service);
     expect((await services.profiles.getState(ref))?.stale_days).toEqual([]);
     const fresh = counting(services.profiles);
     expect(await daily(fresh.store)).toEqual(answer);

@@ -2,13 +2,12 @@
 // and changes landing while a rebuild reads events neither double count nor lose anything.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../../shared/api/services.js';
-import { type PollableFeed, recordChanges } from '../../shared/monitoring/fold.js';
-import { runMonitor } from '../../shared/monitoring/run.js';
-import type { ProfileStore } from '../../shared/storage/profiles.js';
+import { recordChanges } from '../../shared/monitoring/fold.js';
 import { dyingOnce } from '../support/dying-once.js';
 import {
   type Client,
   clientFor,
+  runWith,
   seedChurnModel,
   startTestService,
   type TestService,
@@ -58,18 +57,6 @@ async function metric(id: string, hour = HOUR): Promise<{ value: number | null; 
   return answer.body.points[0];
 }
 
-function deps(profiles: ProfileStore = services.profiles) {
-  return {
-    registry: services.registry,
-    blobs: services.blobs,
-    events: services.events,
-    profiles,
-    clock: Date.now,
-  };
-}
-
-const allOf: PollableFeed = { read: (position, limit) => service.feed.read(position, limit) };
-
 beforeEach(async () => {
   await admin.post('/v1/monitor/run');
 });
@@ -99,10 +86,10 @@ describe('folding changes exactly once', () => {
     const nextHourBefore = (await metric('traffic', HOUR + 3_600_000)).value ?? 0;
     await publish(40);
     await publish(20, HOUR + 3_600_000);
-    await expect(runMonitor(deps(dyingOnce(services.profiles, method, onCall)), allOf)).rejects.toThrow(
-      /simulated crash/,
-    );
-    await runMonitor(deps(), allOf);
+    await expect(
+      runWith(service, { stores: ({ profiles }) => ({ profiles: dyingOnce(profiles, method, onCall) }) }),
+    ).rejects.toThrow(/simulated crash/);
+    await runWith(service);
     expect((await metric('traffic')).value).toBe(before + 40);
     expect((await metric('traffic', HOUR + 3_600_000)).value).toBe(nextHourBefore + 20);
   });
@@ -134,7 +121,7 @@ describe('folding changes exactly once', () => {
     // A label lands before the rebuild reads the hour, but its change record is still in flight (not yet a
     // delta, as with stream lag): the rebuild reads the new label, and the late delta must not count it again.
     await admin.post(events, { event_id: ids[1], update_event: true, event: { churned: true } });
-    const rebuilt = await runMonitor(deps());
+    const rebuilt = await runWith(service, { drainFeed: false });
     expect(rebuilt.hours_rebuilt).toBeGreaterThan(0);
     await admin.post('/v1/monitor/run');
     await admin.post(events, { event_id: ids[2], update_event: true, event: { churned: true } });

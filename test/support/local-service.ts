@@ -2,7 +2,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildServices, type Stores } from '../../compose/services.js';
 import { type LocalService, startLocalService } from '../../local/service.js';
+import type { DeliveryOptions } from '../../shared/alerts/delivery.js';
+import type { RunSummary } from '../../shared/monitoring/run.js';
 
 export interface TestService extends LocalService {
   dataDir: string;
@@ -109,4 +112,25 @@ export async function seedChurnModel(admin: Client, projectId = 'bank', modelId 
   if (dataset.status !== 201) throw new Error(`dataset: ${dataset.text}`);
   const model = await admin.put(`/v1/projects/${projectId}/models/${modelId}`, CHURN_MODEL);
   if (model.status !== 201) throw new Error(`model: ${model.text}`);
+}
+
+/**
+ * One monitor run of the service built as usual, but with some stores replaced (a store that dies at a chosen
+ * call), a delivery setting changed, or without draining the change feed first (a change still in flight).
+ */
+export function runWith(
+  service: TestService,
+  options: {
+    stores?: (stores: Stores) => Partial<Stores>;
+    delivery?: DeliveryOptions;
+    drainFeed?: boolean;
+  } = {},
+): Promise<RunSummary> {
+  const { endpoints } = service;
+  return buildServices({
+    ...endpoints,
+    wrapStores: (stores) => ({ ...stores, ...options.stores?.(stores) }),
+    delivery: { ...endpoints.delivery, ...options.delivery },
+    feed: options.drainFeed === false ? undefined : endpoints.feed,
+  }).runMonitor();
 }

@@ -4,7 +4,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { Tracer } from '@aws-lambda-powertools/tracer';
-import type { Meter } from '../observability/meter.js';
+import type { Meter } from '../shared/observability/meter.js';
 
 const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'modelwatch';
 

@@ -1,0 +1,67 @@
+// The Lambdas' endpoints, built once per container from the environment the CDK stack sets: AWS SDK clients traced
+// by X-Ray, the admin token from Secrets Manager, SNS for notifications.
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { lambdaMeter, tracer } from '../lambdas/observability.js';
+import { SnsChannel } from '../shared/alerts/channels.js';
+import { SnsRecipients } from '../shared/alerts/recipients.js';
+import type { Services } from '../shared/api/services.js';
+import { sha256Hex } from '../shared/auth/tokens.js';
+import { createDocumentClient } from '../shared/storage/dynamo/client.js';
+import { S3BlobStore } from '../shared/storage/s3/blobs.js';
+import { ENV } from '../shared/storage/tables.js';
+import { buildServices } from './services.js';
+
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`environment variable ${name} is not set`);
+  return value;
+}
+
+/**
+ * Reads the admin token from Secrets Manager on first use, keeping only its hash. Lazy, so functions that never
+ * authenticate (stream fold, scheduled monitor) need neither the secret's name nor access to it.
+ */
+function adminHashFromSecret(): () => Promise<string> {
+  let hash: Promise<string> | undefined;
+  let client: SecretsManagerClient | undefined;
+  return () => {
+    client ??= tracer.captureAWSv3Client(new SecretsManagerClient({}));
+    const secretArn = requiredEnv(ENV.adminSecretArn);
+    hash ??= client.send(new GetSecretValueCommand({ SecretId: secretArn })).then((secret) => {
+      if (!secret.SecretString) throw new Error('the admin token secret has no string value');
+      return sha256Hex(secret.SecretString.trim());
+    });
+    // A failed read is retried on the next request rather than cached.
+    hash.catch(() => {
+      hash = undefined;
+    });
+    return hash;
+  };
+}
+
+export function awsServices(): Services {
+  // Checksums only when required: a presigned PUT must not carry the checksum of an empty body.
+  const s3 = tracer.captureAWSv3Client(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }));
+  // The topic is read when a message is sent: only functions that notify are given it.
+  const sns = tracer.captureAWSv3Client(new SNSClient({}));
+  const topic = () => requiredEnv(ENV.alertsTopicArn);
+  return buildServices({
+    documents: createDocumentClient({}, (client) => tracer.captureAWSv3Client(client)),
+    tables: {
+      registry: requiredEnv(ENV.registryTable),
+      events: requiredEnv(ENV.eventsTable),
+      profiles: requiredEnv(ENV.profilesTable),
+    },
+    blobs: new S3BlobStore(s3, requiredEnv(ENV.baselineBucket)),
+    channel: new SnsChannel(sns, topic),
+    recipients: new SnsRecipients(sns, topic),
+    adminHash: adminHashFromSecret(),
+    meter: lambdaMeter,
+    // DynamoDB and S3 are regional services: a Lambda that runs can reach them, and faults answer 503 per request.
+    health: async () => ({ ok: true }),
+    delivery: { pagerdutyUrl: process.env.MODELWATCH_PAGERDUTY_URL },
+    dashboardUrl: () => process.env[ENV.dashboardUrl],
+  });
+}
