@@ -3,13 +3,7 @@
 // write journal, so its change record reaches the feed exactly when the write lands.
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { KeyedLock, mapBounded } from '../../concurrency/keyed-lock.js';
 import { AlreadyExists, DomainError, NotFound } from '../../errors.js';
 import { checkEventLimits } from '../../events/limits.js';
@@ -18,12 +12,11 @@ import { STREAM_JOURNAL, type WriteJournal, writeIdOf } from '../../feed/write-j
 import type { StoredEvent } from '../../schema/types.js';
 import type { EventKey, EventRevision, EventStore, InsertManyResult, NewEvent } from '../events.js';
 import { EVENT_HOUR_SHARDS } from '../tables.js';
-import { backoff, chunk } from './batch-write.js';
+import { batchGetAll } from './batch-get.js';
+import { backoff } from './batch-write.js';
 import { queryAll } from './client.js';
 import { decodeValues, encodeValues, eventPartitionKey, fromItem, toItem } from './event-items.js';
 
-const BATCH_GET_LIMIT = 100;
-const MAX_UNPROCESSED_RETRIES = 12;
 /** Conditional puts in flight per batch: BatchWriteItem takes no conditions, so each insert is its own put. */
 const INSERT_CONCURRENCY = 32;
 /** Another process updating the same event at once: read again and retry this many times. */
@@ -221,32 +214,12 @@ export class DynamoEventStore implements EventStore {
         }),
       ),
     );
-    const keys = shards.flat().map((item) => item.pk as string);
-    const found: EventRevision[] = [];
-    await Promise.all(
-      chunk(keys, BATCH_GET_LIMIT).map(async (group) => {
-        let request:
-          | Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }>
-          | undefined = {
-          [this.tableName]: { Keys: group.map((pk) => ({ pk })), ConsistentRead: true },
-        };
-        for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-          if (attempt > MAX_UNPROCESSED_RETRIES)
-            throw new Error('BatchGetItem kept returning unprocessed keys');
-          if (attempt > 0) await backoff(attempt);
-          const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-          for (const item of result.Responses?.[this.tableName] ?? []) {
-            found.push({
-              event_id: item.event_id as string,
-              values: decodeValues(item.ev as Record<string, string>),
-              rev: Number(item.rev ?? 1),
-              written_at: Number(item.written_at ?? item.received_at),
-            });
-          }
-          request = result.UnprocessedKeys as typeof request;
-        }
-      }),
-    );
-    return found;
+    const keys = shards.flat().map((item) => ({ pk: item.pk as string }));
+    return (await batchGetAll(this.client, this.tableName, keys)).map((item) => ({
+      event_id: item.event_id as string,
+      values: decodeValues(item.ev as Record<string, string>),
+      rev: Number(item.rev ?? 1),
+      written_at: Number(item.written_at ?? item.received_at),
+    }));
   }
 }

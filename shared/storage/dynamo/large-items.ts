@@ -5,14 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { backoff, batchWriteAll } from './batch-write.js';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGetAll } from './batch-get.js';
+import { batchWriteAll } from './batch-write.js';
 
 /** DynamoDB's item limit, counted as DynamoDB does: attribute names plus values. */
 export const ITEM_LIMIT_BYTES = 400 * 1024;
@@ -23,7 +18,6 @@ export const INLINE_BYTES = 64 * 1024;
 /** Below this a body stays plain text: gzip saves little there, and plain items stay readable in the console. */
 const COMPRESS_FROM_BYTES = 8 * 1024;
 const READ_ATTEMPTS = 5;
-const BATCH_GET_LIMIT = 100;
 
 export interface ItemKey {
   pk: string;
@@ -309,27 +303,13 @@ export class LargeItemStore {
   }
 
   private async batchGet(keys: ItemKey[]): Promise<Map<string, Item>> {
-    const found = new Map<string, Item>();
-    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) {
-      let pending: ItemKey[] = keys.slice(i, i + BATCH_GET_LIMIT);
-      // A response ends at 16 MB (1 MB in dynalite), so a large body takes several rounds: only rounds
-      // that return nothing count as failures, and they back off.
-      for (let idle = 0; pending.length > 0; ) {
-        if (idle > 12) throw new Error('BatchGetItem kept returning unprocessed keys');
-        if (idle > 0) await backoff(idle);
-        const result = await this.client.send(
-          new BatchGetCommand({
-            // Consistent: a head may be visible before an eventually consistent read sees its parts.
-            RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } },
-          }),
-        );
-        const returned = result.Responses?.[this.tableName] ?? [];
-        for (const part of returned) found.set(keyString(part as ItemKey), part);
-        idle = returned.length > 0 ? 0 : idle + 1;
-        pending = (result.UnprocessedKeys?.[this.tableName]?.Keys ?? []) as ItemKey[];
-      }
-    }
-    return found;
+    // Consistent: a head may be visible before an eventually consistent read sees its parts.
+    const parts = await batchGetAll(
+      this.client,
+      this.tableName,
+      keys as unknown as Record<string, unknown>[],
+    );
+    return new Map(parts.map((part) => [keyString(part as unknown as ItemKey), part as Item]));
   }
 
   private async dropReplacedParts(old: Item, fields: string[], writeId: string): Promise<void> {
