@@ -9,148 +9,20 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynalite } from '../local/dynalite.js';
 import { startLocalService } from '../local/service.js';
 import { DEMO_MODEL, DEMO_PROJECT, seedDemo } from '../scripts/demo.js';
-import { seededRandom } from '../shared/metrics/seeded-random.js';
 import { absorbEvent, emptyProfile, type HourProfile } from '../shared/metrics/profile.js';
-import { buildMonitorSpec, type MonitorSpec } from '../shared/metrics/spec.js';
+import { seededRandom } from '../shared/metrics/seeded-random.js';
 import { queryMetrics } from '../shared/monitoring/query.js';
 import { refreshDayProfiles } from '../shared/monitoring/rollups.js';
 import { metricSeries } from '../shared/monitoring/series.js';
-import type { ColumnProfile, DatasetProfile, ModelInfo } from '../shared/schema/types.js';
 import { ensureTables } from '../shared/storage/dynamo/create-tables.js';
 import { DynamoProfileStore } from '../shared/storage/dynamo/profiles.js';
 import type { ModelState, ProfileStore } from '../shared/storage/profiles.js';
 import type { ModelRecord } from '../shared/storage/registry.js';
+import { foldThroughput, twentyColumnModel } from './fold.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 9, 1);
-
-/** A binary model with 20 monitored columns: 14 numeric inputs, 4 categories, 1 bool, and the score. */
-function twentyColumnModel(): { spec: MonitorSpec; event: (r: () => number) => Record<string, unknown> } {
-  const numeric = Array.from({ length: 14 }, (_, i) => `x${i}`);
-  const categories = ['c0', 'c1', 'c2', 'c3'];
-  const rand = seededRandom(7);
-  const baselineValues: Record<string, Float64Array> = {};
-  const columns: ColumnProfile[] = numeric.map((name) => {
-    const values = Float64Array.from({ length: 5000 }, () => rand() * 100).sort();
-    baselineValues[name] = values;
-    const deciles = [1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => values[d * 500] as number);
-    return {
-      name,
-      data_type: 'float',
-      nullable: false,
-      min: 0,
-      max: 100,
-      categories: null,
-      value_count: 5000,
-      deciles,
-      category_counts: null,
-      bool_counts: null,
-    };
-  });
-  for (const name of categories) {
-    columns.push({
-      name,
-      data_type: 'category',
-      nullable: false,
-      min: null,
-      max: null,
-      categories: ['a', 'b', 'c', 'd', 'e'],
-      value_count: 5000,
-      deciles: null,
-      category_counts: [1000, 1000, 1000, 1000, 1000],
-      bool_counts: null,
-    });
-  }
-  columns.push({
-    name: 'flag',
-    data_type: 'bool',
-    nullable: false,
-    min: null,
-    max: null,
-    categories: null,
-    value_count: 5000,
-    deciles: null,
-    category_counts: null,
-    bool_counts: [2500, 2500],
-  });
-  const score = Float64Array.from({ length: 5000 }, () => rand()).sort();
-  baselineValues.score = score;
-  columns.push({
-    name: 'score',
-    data_type: 'float',
-    nullable: false,
-    min: 0,
-    max: 1,
-    categories: null,
-    value_count: 5000,
-    deciles: [1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => score[d * 500] as number),
-    category_counts: null,
-    bool_counts: null,
-  });
-  columns.push({
-    name: 'label',
-    data_type: 'bool',
-    nullable: true,
-    min: null,
-    max: null,
-    categories: null,
-    value_count: 5000,
-    deciles: null,
-    category_counts: null,
-    bool_counts: [2500, 2500],
-  });
-  const model: ModelInfo = {
-    project_id: 'bench',
-    model_id: 'model',
-    dataset_id: 'base',
-    task: 'binary_classification',
-    inputs: [...numeric, ...categories, 'flag'],
-    outputs: ['score'],
-    targets: ['label'],
-    decisions: [],
-    metadata: [],
-    binary_classification_threshold: 0.5,
-    target_class_order: [false, true],
-    retention_days: 180,
-    created_at: 0,
-  };
-  const dataset: DatasetProfile = { dataset_id: 'base', row_count: 5000, columns };
-  const spec = buildMonitorSpec(model, dataset, { bins: {}, version: 1 }, baselineValues);
-  const letters = ['a', 'b', 'c', 'd', 'e', 'z'];
-  const event = (r: () => number) => {
-    const values: Record<string, unknown> = {};
-    for (const name of numeric) values[name] = r() * 110 - 5;
-    for (const name of categories) values[name] = letters[Math.floor(r() * letters.length)];
-    values.flag = r() < 0.5;
-    values.score = r();
-    values.label = r() < 0.4;
-    return values;
-  };
-  return { spec, event };
-}
-
-/** Best and median of several passes over the same parsed events: a shared machine adds noise, not speed. */
-function foldThroughput(): { best: number; median: number; events: number } {
-  const { spec, event } = twentyColumnModel();
-  const rand = seededRandom(11);
-  const events = Array.from({ length: 100_000 }, () => event(rand));
-  const rates: number[] = [];
-  for (let pass = 0; pass < 7; pass++) {
-    const profile = emptyProfile(spec);
-    const started = performance.now();
-    for (const values of events) absorbEvent(profile, spec, values, 1);
-    const seconds = (performance.now() - started) / 1000;
-    // The first pass warms the JIT up; it does not count.
-    if (pass > 0) rates.push((events.length * spec.columns.length) / seconds);
-  }
-  rates.sort((a, b) => a - b);
-  return {
-    best: rates.at(-1) as number,
-    median: rates[Math.floor(rates.length / 2)] as number,
-    events: events.length,
-  };
-}
 
 /**
  * Folds `count` events over 30 days into hour profiles, stores them, and counts the profile items a drift query

@@ -289,3 +289,94 @@ export function addExactSquareInPlace(high: ExactSum, low: ExactSum, a: number, 
   addExactInPlace(high, sign * product);
   if (error !== 0) addExactInPlace(low, sign * error);
 }
+
+/**
+ * `sum += terms[0] + ... + terms[length - 1]` in place, exactly, for a batch of the fold. Four running pairs take
+ * every fourth term each with addExactInPlace's three error-free additions (four independent chains, where one sum
+ * would wait on each addition before the next); a pair that cannot take a term exactly is added to `sum` and starts
+ * again from the term. Every term ends up in `sum` exactly, and a canonical expansion depends only on the exact
+ * value, so the result is the one adding the terms one by one gives.
+ */
+export function addTermsExactInPlace(sum: ExactSum, terms: Float64Array, length: number): void {
+  let h0 = 0;
+  let l0 = 0;
+  let h1 = 0;
+  let l1 = 0;
+  let h2 = 0;
+  let l2 = 0;
+  let h3 = 0;
+  let l3 = 0;
+  let i = 0;
+  for (; i + 3 < length; i += 4) {
+    let t = terms[i] as number;
+    let s = h0 + t;
+    let v = s - h0;
+    let e = h0 - (s - v) + (t - v);
+    let f = e + l0;
+    let w = f - e;
+    if (e - (f - w) + (l0 - w) === 0 && s - s === 0) {
+      h0 = s + f;
+      w = h0 - s;
+      l0 = s - (h0 - w) + (f - w);
+    } else {
+      flushPair(sum, h0, l0);
+      h0 = t;
+      l0 = 0;
+    }
+    t = terms[i + 1] as number;
+    s = h1 + t;
+    v = s - h1;
+    e = h1 - (s - v) + (t - v);
+    f = e + l1;
+    w = f - e;
+    if (e - (f - w) + (l1 - w) === 0 && s - s === 0) {
+      h1 = s + f;
+      w = h1 - s;
+      l1 = s - (h1 - w) + (f - w);
+    } else {
+      flushPair(sum, h1, l1);
+      h1 = t;
+      l1 = 0;
+    }
+    t = terms[i + 2] as number;
+    s = h2 + t;
+    v = s - h2;
+    e = h2 - (s - v) + (t - v);
+    f = e + l2;
+    w = f - e;
+    if (e - (f - w) + (l2 - w) === 0 && s - s === 0) {
+      h2 = s + f;
+      w = h2 - s;
+      l2 = s - (h2 - w) + (f - w);
+    } else {
+      flushPair(sum, h2, l2);
+      h2 = t;
+      l2 = 0;
+    }
+    t = terms[i + 3] as number;
+    s = h3 + t;
+    v = s - h3;
+    e = h3 - (s - v) + (t - v);
+    f = e + l3;
+    w = f - e;
+    if (e - (f - w) + (l3 - w) === 0 && s - s === 0) {
+      h3 = s + f;
+      w = h3 - s;
+      l3 = s - (h3 - w) + (f - w);
+    } else {
+      flushPair(sum, h3, l3);
+      h3 = t;
+      l3 = 0;
+    }
+  }
+  flushPair(sum, h0, l0);
+  flushPair(sum, h1, l1);
+  flushPair(sum, h2, l2);
+  flushPair(sum, h3, l3);
+  for (; i < length; i++) addExactInPlace(sum, terms[i] as number);
+}
+
+function flushPair(sum: ExactSum, high: number, low: number): void {
+  if (high !== 0) addExactInPlace(sum, high);
+  if (low !== 0) addExactInPlace(sum, low);
+}

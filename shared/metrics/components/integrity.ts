@@ -52,6 +52,25 @@ export const INTEGRITY_COMPONENT: ColumnComponent<'integrity'> = {
     else return;
     counts.any_violations += sign;
   },
+  absorbColumn(tally, _column, batch, sign) {
+    let nulls = 0;
+    let types = 0;
+    let ranges = 0;
+    const codes = batch.codes;
+    for (let i = 0; i < batch.length; i++) {
+      const code = codes[i] as number;
+      if (code === NULL_VIOLATION) nulls++;
+      else if (code === TYPE_VIOLATION) types++;
+      else if (code >= 0 && code & RANGE_FLAG) ranges++;
+    }
+    const any = nulls + types + ranges;
+    if (any === 0) return;
+    const counts = tally.integrity;
+    counts.null_violations += sign * nulls;
+    counts.type_violations += sign * types;
+    counts.range_violations += sign * ranges;
+    counts.any_violations += sign * any;
+  },
   merge: addViolations,
   serialize: (state) => state,
   deserialize: deserializeViolations,

@@ -1,9 +1,11 @@
 // Numeric statistics component: per numeric input and output column, the statistics of numeric/column-stats.ts.
 
 import {
-  absorbIntoStats,
+  absorbManyIntoStats,
+  absorbValueIntoStats,
   type ColumnStats,
   emptyColumnStats,
+  LARGEST_STATISTIC_MAGNITUDE,
   mergeColumnStats,
 } from '../numeric/column-stats.js';
 import { deserializeHourGrid, serializeHourGrid } from '../numeric/hour-grid.js';
@@ -19,6 +21,9 @@ export function gridEdgesOf(column: ColumnSpec): number[] | null {
   return column.baseline?.edges ?? null;
 }
 
+/** A batch's values fit for statistics: scratch reused across calls (the fold is single-threaded). */
+let kept = new Float64Array(1024);
+
 export const NUMERIC_STATS_COMPONENT: ColumnComponent<'numeric'> = {
   key: 'numeric',
   zero: (column) =>
@@ -26,7 +31,19 @@ export const NUMERIC_STATS_COMPONENT: ColumnComponent<'numeric'> = {
   absorb(tally, column, code, value, sign) {
     // Only well-typed numbers get a bin code >= 0 in a numeric column.
     if (tally.numeric === null || code < 0) return;
-    absorbIntoStats(tally.numeric, gridEdgesOf(column), value as number, sign);
+    absorbValueIntoStats(tally.numeric, column.grid, value as number, sign);
+  },
+  absorbColumn(tally, column, batch, sign) {
+    if (tally.numeric === null || batch.numberCount === 0) return;
+    if (kept.length < batch.numberCount) kept = new Float64Array(2 * batch.numberCount);
+    let count = 0;
+    const numbers = batch.numbers;
+    for (let i = 0; i < batch.numberCount; i++) {
+      const value = numbers[i] as number;
+      // As absorbValueIntoStats: larger magnitudes are left out, and -0 is 0.
+      if (Math.abs(value) <= LARGEST_STATISTIC_MAGNITUDE) kept[count++] = value + 0;
+    }
+    absorbManyIntoStats(tally.numeric, column.grid, kept, count, sign);
   },
   merge(a, b) {
     // An hour stored before statistics existed makes the statistics of any bin holding it unknown.

@@ -1,6 +1,7 @@
 // The shapes of an hour profile and of the components it is made of (whylogs' model: each kind of state knows how
 // to be zero, to absorb or remove a value, to merge and to serialise), kept apart so components and profile share them.
 
+import type { ColumnPlan } from '../fold-plan.js';
 import type { ColumnStats } from '../numeric/column-stats.js';
 import type { PerformanceTally } from '../performance/tally.js';
 import type { ColumnSpec, MonitorSpec } from '../spec.js';
@@ -40,13 +41,27 @@ export type ColumnStateKey = Exclude<keyof ColumnTally, 'name'>;
 export type ProfileStateKey = Exclude<keyof HourProfile, 'format' | 'columns'>;
 
 /**
+ * A column's values over a batch of events, judged once (column-values.ts's codes, one per event) for every
+ * component to read column by column, as whylogs' columnar_update does.
+ */
+export interface ColumnBatch {
+  readonly codes: Int32Array;
+  readonly length: number;
+  /** Numeric columns: the values of the events whose code is at least 0 (well-typed numbers), in event order. */
+  readonly numbers: Float64Array;
+  readonly numberCount: number;
+}
+
+/**
  * State kept per monitored column. `absorb` gets the value's verdict code (column-values.ts) as well as the value,
  * so the verdict is worked out once per value whatever the number of components; sign -1 removes the value.
+ * `absorbColumn` takes a batch of events with one sign and leaves the state absorbing them one by one would.
  */
 export interface ColumnComponent<K extends ColumnStateKey = ColumnStateKey> {
   readonly key: K;
   zero(column: ColumnSpec): ColumnTally[K];
-  absorb(tally: ColumnTally, column: ColumnSpec, code: number, value: unknown, sign: 1 | -1): void;
+  absorb(tally: ColumnTally, column: ColumnPlan, code: number, value: unknown, sign: 1 | -1): void;
+  absorbColumn(tally: ColumnTally, column: ColumnPlan, batch: ColumnBatch, sign: 1 | -1): void;
   merge(a: ColumnTally[K], b: ColumnTally[K]): ColumnTally[K];
   serialize(state: ColumnTally[K]): unknown;
   deserialize(raw: unknown): ColumnTally[K];

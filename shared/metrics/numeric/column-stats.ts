@@ -1,9 +1,23 @@
 // The statistics of one numeric column over an hour: exact count, sum and sum of squares, min and max, the raw
 // values while there are at most RAW_LIMIT, a log-bucket quantile sketch, and counts on the baseline's grid.
 
-import { addExactInPlace, combineExact, type ExactSum } from '../exact-sum.js';
-import { absorbIntoGrid, emptyHourGrid, type HourGrid, mergeHourGrids } from './hour-grid.js';
-import { absorbIntoSketch, emptySketch, type LogSketch, mergeSketches } from './log-sketch.js';
+import { addExactInPlace, addTermsExactInPlace, combineExact, type ExactSum } from '../exact-sum.js';
+import {
+  absorbIntoGridAt,
+  absorbManyIntoGrid,
+  emptyHourGrid,
+  type GridLookup,
+  gridLookupOf,
+  type HourGrid,
+  mergeHourGrids,
+} from './hour-grid.js';
+import {
+  absorbIntoSketch,
+  absorbManyIntoSketch,
+  emptySketch,
+  type LogSketch,
+  mergeSketches,
+} from './log-sketch.js';
 
 /** A bin of at most this many values keeps them all, so its quantiles are exact. */
 export const RAW_LIMIT = 100;
@@ -59,19 +73,29 @@ export function absorbIntoStats(
   raw: number,
   sign: 1 | -1,
 ): void {
+  absorbValueIntoStats(stats, gridEdges === null ? null : gridLookupOf(gridEdges), raw, sign);
+}
+
+/** absorbIntoStats with the grid's lookup at hand (the fold's per-event path). */
+export function absorbValueIntoStats(
+  stats: ColumnStats,
+  grid: GridLookup | null,
+  raw: number,
+  sign: 1 | -1,
+): void {
   if (!(Math.abs(raw) <= LARGEST_STATISTIC_MAGNITUDE)) return;
   // -0 and 0 are one value: keeping -0 would make equal bins compare unequal.
   const value = raw + 0;
   stats.count += sign;
   if (stats.count === 0) {
-    resetStats(stats, gridEdges);
+    resetStats(stats, grid);
     return;
   }
   addExactInPlace(stats.sum, sign * value);
   const deviation = value - stats.shift;
   addExactInPlace(stats.sum_squares, sign * deviation * deviation);
   absorbIntoSketch(stats.sketch, value, sign);
-  if (stats.grid !== null && gridEdges !== null) absorbIntoGrid(stats.grid, gridEdges, value, sign);
+  if (stats.grid !== null && grid !== null) absorbIntoGridAt(stats.grid, grid, value, sign);
   if (stats.values !== null) updateValues(stats, stats.values, value, sign);
   if (stats.min === null || value < stats.min) {
     stats.min = value;
@@ -83,6 +107,80 @@ export function absorbIntoStats(
     stats.max_count = 0;
   }
   if (value === stats.max) stats.max_count += sign;
+}
+
+/** Terms of a batch's exact sums: scratch reused across calls (the fold is single-threaded). */
+let sumTerms = new Float64Array(1024);
+let squareTerms = new Float64Array(1024);
+
+/**
+ * absorbIntoStats for a batch of values with one sign, `values` holding them already checked (magnitude at most
+ * LARGEST_STATISTIC_MAGNITUDE) and with -0 made 0: the statistics absorbing them one by one give. With one sign the
+ * count moves one way, so it can reach 0 only at the batch's end (and everything resets as one by one); each part
+ * is then order-free: exact sums, counts per bucket and cell, the extremes and how often each occurs, the raw list.
+ * A batch that would take the count below 0 goes one by one.
+ */
+export function absorbManyIntoStats(
+  stats: ColumnStats,
+  grid: GridLookup | null,
+  values: Float64Array,
+  length: number,
+  sign: 1 | -1,
+): void {
+  if (length === 0) return;
+  if (sign === 1 ? stats.count < 0 : stats.count < length) {
+    for (let i = 0; i < length; i++) absorbValueIntoStats(stats, grid, values[i] as number, sign);
+    return;
+  }
+  if (sumTerms.length < length) {
+    sumTerms = new Float64Array(Math.max(length, 2 * sumTerms.length));
+    squareTerms = new Float64Array(sumTerms.length);
+  }
+  const shift = stats.shift;
+  let low = values[0] as number;
+  let high = low;
+  let lowCount = 0;
+  let highCount = 0;
+  for (let i = 0; i < length; i++) {
+    const value = values[i] as number;
+    sumTerms[i] = sign * value;
+    const deviation = value - shift;
+    squareTerms[i] = sign * deviation * deviation;
+    if (value < low) {
+      low = value;
+      lowCount = 0;
+    }
+    if (value === low) lowCount++;
+    if (value > high) {
+      high = value;
+      highCount = 0;
+    }
+    if (value === high) highCount++;
+  }
+  stats.count += sign * length;
+  if (stats.count === 0) {
+    resetStats(stats, grid);
+    return;
+  }
+  addTermsExactInPlace(stats.sum, sumTerms, length);
+  addTermsExactInPlace(stats.sum_squares, squareTerms, length);
+  absorbManyIntoSketch(stats.sketch, values, length, sign);
+  if (stats.grid !== null && grid !== null) absorbManyIntoGrid(stats.grid, grid, values, length, sign);
+  if (stats.values !== null) {
+    if (sign === 1 && stats.values.length + length > RAW_LIMIT) stats.values = null;
+    else
+      for (let i = 0; i < length && stats.values !== null; i++) {
+        updateValues(stats, stats.values, values[i] as number, sign);
+      }
+  }
+  if (stats.min === null || low < stats.min) {
+    stats.min = low;
+    stats.min_count = sign * lowCount;
+  } else if (low === stats.min) stats.min_count += sign * lowCount;
+  if (stats.max === null || high > stats.max) {
+    stats.max = high;
+    stats.max_count = sign * highCount;
+  } else if (high === stats.max) stats.max_count += sign * highCount;
 }
 
 function updateValues(stats: ColumnStats, values: number[], value: number, sign: 1 | -1): void {
@@ -105,10 +203,9 @@ function updateValues(stats: ColumnStats, values: number[], value: number, sign:
   values.splice(at, 1);
 }
 
-function resetStats(stats: ColumnStats, gridEdges: readonly number[] | null): void {
-  const empty = emptyColumnStats(gridEdges, stats.shift);
-  if (stats.grid === null) empty.grid = null;
-  Object.assign(stats, empty);
+function resetStats(stats: ColumnStats, lookup: GridLookup | null): void {
+  const grid = stats.grid === null || lookup === null ? null : emptyHourGrid(lookup.edgeList);
+  Object.assign(stats, emptyColumnStats(null, stats.shift), { grid });
 }
 
 export function mergeColumnStats(a: ColumnStats, b: ColumnStats): ColumnStats {

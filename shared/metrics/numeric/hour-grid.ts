@@ -1,7 +1,13 @@
 // An hour's values counted on the baseline's grid (baseline-grid.ts): counts per cell, position sums per interior
 // cell (integers, so exact) and exact sums of the values outside the baseline's range, for KS and Wasserstein.
 
-import { addExactInPlace, combineExact, type ExactSum, exactValue } from '../exact-sum.js';
+import {
+  addExactInPlace,
+  addTermsExactInPlace,
+  combineExact,
+  type ExactSum,
+  exactValue,
+} from '../exact-sum.js';
 import { gridCell, POSITION_STEPS, positionIn } from './baseline-grid.js';
 
 export interface HourGrid {
@@ -25,50 +31,118 @@ export function emptyHourGrid(edges: readonly number[]): HourGrid {
 
 /**
  * Where to start looking for a value's cell: the cell of the start of each of SLOTS equal slices of the
- * baseline's range, built once per edges array. A value's cell then lies between its slice's and the next one's.
+ * baseline's range, and the edges as a typed array, built once per edges array. With 20 slots per cell of a grid
+ * of ~107 edges, few slots hold an edge, so the walk from the guess rarely takes a step (a step is a branch
+ * random values mispredict).
  */
-const SLOTS = 256;
-/** Kept on the edges array itself, under a symbol and not enumerable: JSON and equality never see it. */
-const SLOT_TABLE = Symbol('slot table');
+const SLOTS = 2048;
 
-function slotTable(edges: readonly number[]): Int32Array {
-  const holder = edges as { [SLOT_TABLE]?: Int32Array };
-  let table = holder[SLOT_TABLE];
-  if (!table) {
-    table = new Int32Array(SLOTS + 2);
-    const first = edges[0] as number;
-    const span = (edges[edges.length - 1] as number) - first;
-    for (let s = 0; s <= SLOTS + 1; s++) table[s] = gridCell(edges, first + (span * s) / SLOTS);
-    Object.defineProperty(edges, SLOT_TABLE, { value: table, enumerable: false });
-  }
-  return table;
+export interface GridLookup {
+  /** The spec's edges, for the functions that take them as an array. */
+  readonly edgeList: readonly number[];
+  readonly edges: Float64Array;
+  readonly first: number;
+  readonly last: number;
+  /** The cell of the start of each slot; slot SLOTS + 1 is the end of the range. */
+  readonly slots: Uint16Array | Int32Array;
 }
 
-/** gridCell, narrowed by the slot table to a few edges. */
-function cellOf(edges: readonly number[], value: number): number {
-  const first = edges[0] as number;
-  const last = edges[edges.length - 1] as number;
-  if (!(value > first)) return 0;
-  if (value > last) return edges.length;
-  const table = slotTable(edges);
-  const slot = Math.min(Math.floor(((value - first) / (last - first)) * SLOTS), SLOTS);
-  let low = table[slot] as number;
-  let high = Math.min((table[slot + 1] as number) + 1, edges.length);
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((edges[middle] as number) < value) low = middle + 1;
-    else high = middle;
+/** Per edges array (specs are read many times, never mutated); JSON and equality never see it. */
+const lookups = new WeakMap<readonly number[], GridLookup>();
+
+export function gridLookupOf(edgeList: readonly number[]): GridLookup {
+  let lookup = lookups.get(edgeList);
+  if (!lookup) {
+    const first = edgeList[0] as number;
+    const last = edgeList[edgeList.length - 1] as number;
+    const slots = edgeList.length < 65_535 ? new Uint16Array(SLOTS + 2) : new Int32Array(SLOTS + 2);
+    for (let s = 0; s <= SLOTS + 1; s++) slots[s] = gridCell(edgeList, first + ((last - first) * s) / SLOTS);
+    lookup = { edgeList, edges: Float64Array.from(edgeList), first, last, slots };
+    lookups.set(edgeList, lookup);
   }
-  return low;
+  return lookup;
+}
+
+/**
+ * gridCell, narrowed by the slot table: the value's slot gives a first guess, then a short walk finds the cell
+ * (right whatever the guess, so rounding in the slot arithmetic cannot misplace a value).
+ */
+export function gridCellOf(lookup: GridLookup, value: number): number {
+  const edges = lookup.edges;
+  if (!(value > lookup.first)) return 0;
+  if (value > lookup.last) return edges.length;
+  const slot = Math.min(Math.floor(((value - lookup.first) / (lookup.last - lookup.first)) * SLOTS), SLOTS);
+  let cell = lookup.slots[slot] as number;
+  while (cell > 0 && (edges[cell - 1] as number) >= value) cell--;
+  while (cell < edges.length && (edges[cell] as number) < value) cell++;
+  return cell;
 }
 
 export function absorbIntoGrid(grid: HourGrid, edges: readonly number[], value: number, sign: 1 | -1): void {
-  const cell = cellOf(edges, value);
+  absorbIntoGridAt(grid, gridLookupOf(edges), value, sign);
+}
+
+export function absorbIntoGridAt(grid: HourGrid, lookup: GridLookup, value: number, sign: 1 | -1): void {
+  const cell = gridCellOf(lookup, value);
   grid.counts[cell] = (grid.counts[cell] as number) + sign;
   if (cell === 0) addExactInPlace(grid.below_sum, sign * value);
-  else if (cell === edges.length) addExactInPlace(grid.above_sum, sign * value);
+  else if (cell === lookup.edges.length) addExactInPlace(grid.above_sum, sign * value);
   else
-    grid.positions[cell - 1] = (grid.positions[cell - 1] as number) + sign * positionIn(edges, cell, value);
+    grid.positions[cell - 1] =
+      (grid.positions[cell - 1] as number) + sign * positionIn(lookup.edgeList, cell, value);
+}
+
+/** Counts and position sums per cell of a batch, values beyond the edges: scratch reused across calls. */
+let cellCounts = new Float64Array(256);
+let cellPositions = new Float64Array(256);
+let belowTerms = new Float64Array(1024);
+let aboveTerms = new Float64Array(1024);
+
+/**
+ * absorbIntoGrid for `length` values at once, with one sign. Counts and positions are integers and the outer
+ * sums exact, so adding a batch's totals gives the grid absorbing the values one by one gives.
+ */
+export function absorbManyIntoGrid(
+  grid: HourGrid,
+  lookup: GridLookup,
+  values: Float64Array,
+  length: number,
+  sign: 1 | -1,
+): void {
+  const edges = lookup.edges;
+  const edgeList = lookup.edgeList;
+  const cells = edges.length + 1;
+  if (cellCounts.length < cells) {
+    cellCounts = new Float64Array(2 * cells);
+    cellPositions = new Float64Array(2 * cells);
+  }
+  if (belowTerms.length < length) {
+    belowTerms = new Float64Array(Math.max(length, 2 * belowTerms.length));
+    aboveTerms = new Float64Array(belowTerms.length);
+  }
+  const counts = cellCounts;
+  const positions = cellPositions;
+  counts.fill(0, 0, cells);
+  positions.fill(0, 0, cells);
+  let below = 0;
+  let above = 0;
+  for (let i = 0; i < length; i++) {
+    const value = values[i] as number;
+    const cell = gridCellOf(lookup, value);
+    counts[cell] = (counts[cell] as number) + 1;
+    if (cell === 0) belowTerms[below++] = sign * value;
+    else if (cell === edges.length) aboveTerms[above++] = sign * value;
+    else positions[cell] = (positions[cell] as number) + positionIn(edgeList, cell, value);
+  }
+  if (below > 0) addTermsExactInPlace(grid.below_sum, belowTerms, below);
+  if (above > 0) addTermsExactInPlace(grid.above_sum, aboveTerms, above);
+  for (let cell = 0; cell < cells; cell++) {
+    const count = counts[cell] as number;
+    if (count === 0) continue;
+    grid.counts[cell] = (grid.counts[cell] as number) + sign * count;
+    const sum = positions[cell] as number;
+    if (sum !== 0) grid.positions[cell - 1] = (grid.positions[cell - 1] as number) + sign * sum;
+  }
 }
 
 export function mergeHourGrids(a: HourGrid, b: HourGrid): HourGrid {

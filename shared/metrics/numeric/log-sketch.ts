@@ -46,6 +46,100 @@ export function absorbIntoSketch(sketch: LogSketch, value: number, sign: 1 | -1)
   else sketch.zero += sign;
 }
 
+/** Bucket indexes of a batch, and the batch's count per bucket: scratch reused across calls (the fold is single-threaded). */
+let batchIndexes = new Int32Array(1024);
+const bucketCounts = new Float64Array(MAX_BUCKETS);
+
+/**
+ * absorbIntoSketch for `length` values at once, with one sign: the same sketch as absorbing them one by one. When
+ * a store and the batch's buckets span at most MAX_BUCKETS, no collapse can happen in any order, so the counts per
+ * bucket are added at once; otherwise the values go one by one, in order, as collapses depend on it.
+ */
+export function absorbManyIntoSketch(
+  sketch: LogSketch,
+  values: Float64Array,
+  length: number,
+  sign: 1 | -1,
+): void {
+  if (batchIndexes.length < length) batchIndexes = new Int32Array(Math.max(length, 2 * batchIndexes.length));
+  const indexes = batchIndexes;
+  let zeros = 0;
+  let positiveLow = 0x7fffffff;
+  let positiveHigh = -0x7fffffff;
+  let negativeLow = 0x7fffffff;
+  let negativeHigh = -0x7fffffff;
+  for (let i = 0; i < length; i++) {
+    const value = values[i] as number;
+    if (value > 0) {
+      const index = bucketIndex(value);
+      indexes[i] = index;
+      if (index < positiveLow) positiveLow = index;
+      if (index > positiveHigh) positiveHigh = index;
+    } else if (value < 0) {
+      const index = bucketIndex(-value);
+      indexes[i] = index;
+      if (index < negativeLow) negativeLow = index;
+      if (index > negativeHigh) negativeHigh = index;
+    } else zeros++;
+  }
+  sketch.zero += sign * zeros;
+  if (positiveLow <= positiveHigh) {
+    addBatchToStore(sketch.positive, values, indexes, length, 1, positiveLow, positiveHigh, sign);
+  }
+  if (negativeLow <= negativeHigh) {
+    addBatchToStore(sketch.negative, values, indexes, length, -1, negativeLow, negativeHigh, sign);
+  }
+}
+
+function addBatchToStore(
+  store: BucketStore,
+  values: Float64Array,
+  indexes: Int32Array,
+  length: number,
+  side: 1 | -1,
+  low: number,
+  high: number,
+  sign: 1 | -1,
+): void {
+  const counts = store.counts;
+  const empty = counts.length === 0;
+  const first = empty ? low : Math.min(low, store.offset);
+  const last = empty ? high : Math.max(high, store.offset + counts.length - 1);
+  if (last - first >= MAX_BUCKETS) {
+    for (let i = 0; i < length; i++) {
+      if ((values[i] as number) * side > 0) addToStore(store, indexes[i] as number, sign);
+    }
+    return;
+  }
+  const span = high - low + 1;
+  const tally = bucketCounts;
+  tally.fill(0, 0, span);
+  for (let i = 0; i < length; i++) {
+    if ((values[i] as number) * side > 0) {
+      const at = (indexes[i] as number) - low;
+      tally[at] = (tally[at] as number) + 1;
+    }
+  }
+  // Widen the store to [first, last] once, add every bucket's count, then trim: the store's form is canonical.
+  if (empty) store.offset = first;
+  const grow = store.offset - first;
+  const size = last - first + 1;
+  const oldLength = counts.length;
+  // Pushed rather than lengthened, so the array stays packed.
+  for (let i = oldLength; i < size; i++) counts.push(0);
+  if (grow > 0) {
+    for (let i = oldLength - 1; i >= 0; i--) counts[i + grow] = counts[i] as number;
+    for (let i = 0; i < grow; i++) counts[i] = 0;
+  }
+  store.offset = first;
+  const base = low - first;
+  for (let i = 0; i < span; i++) {
+    const count = tally[i] as number;
+    if (count !== 0) counts[base + i] = (counts[base + i] as number) + sign * count;
+  }
+  if (counts[0] === 0 || counts[counts.length - 1] === 0) trim(store);
+}
+
 function addToStore(store: BucketStore, wanted: number, delta: number): void {
   const counts = store.counts;
   let index = wanted;

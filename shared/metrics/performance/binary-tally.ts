@@ -2,7 +2,7 @@
 // (AUC), the log-loss sum and 10 calibration buckets. Mergeable, and exactly subtractable for late labels.
 
 import { isFiniteNumber } from '../column-values.js';
-import { addExact, combineExact, type ExactSum } from '../exact-sum.js';
+import { addExactInPlace, combineExact, type ExactSum } from '../exact-sum.js';
 import type { ClassLabel, MonitorSpec } from '../spec.js';
 import {
   addToScoreCells,
@@ -89,14 +89,15 @@ export function absorbBinary(
 
   const clipped = Math.min(Math.max(score, PROBABILITY_CLIP), 1 - PROBABILITY_CLIP);
   const logLoss = actual === 1 ? -Math.log(clipped) : -Math.log(1 - clipped);
-  tally.log_loss_sum = addExact(tally.log_loss_sum, sign * logLoss);
+  addExactInPlace(tally.log_loss_sum, sign * logLoss);
 
   addToScoreCells(actual === 1 ? tally.positive_scores : tally.negative_scores, scoreCell(score), sign);
 
   const bucket = tally.calibration[calibrationBucketOf(score)] as CalibrationBucket;
   bucket.count += sign;
   bucket.positives += sign * actual;
-  bucket.probability_sum = bucket.count === 0 ? [] : addExact(bucket.probability_sum, sign * score);
+  if (bucket.count === 0) bucket.probability_sum.length = 0;
+  else addExactInPlace(bucket.probability_sum, sign * score);
 
   if (tally.data_count === 0) Object.assign(tally, emptyBinaryTally());
 }
