@@ -1,12 +1,14 @@
 // `npm run demo`: seeds a running local service with a bank-churn model whose two weeks of traffic hold a drift
-// episode, a data integrity incident and late labels that reveal a performance drop, plus alert rules that fire.
-// Deterministic for a given `now` (a seeded PRNG per hour), and safe to re-run: existing ids answer 409.
+// episode, a data integrity incident and late labels that reveal a performance drop (each an incident that opens
+// and resolves), and a shift still under way in the newest hours (an open incident), plus the alert rules that
+// fire. Its own project, so it never meets the README's session. Deterministic for a given `now` (a seeded PRNG
+// per hour), and safe to re-run: existing ids answer 409.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { seededRandom } from '../shared/metrics/seeded-random.js';
 
-export const DEMO_PROJECT = 'bank_churn';
+export const DEMO_PROJECT = 'demo_bank';
 export const DEMO_MODEL = 'churn_classifier';
 export const DEMO_DATASET = 'baseline';
 
@@ -33,13 +35,15 @@ export interface DemoOptions {
   now?: number;
   /** Days of hourly traffic; @default 14 */
   days?: number;
-  /** Mean events per hour (the daily rhythm swings around it); @default 40 */
+  /** Mean events per hour (the daily rhythm swings around it); @default 12 */
   eventsPerHour?: number;
-  /** @default 5000 */
+  /** @default 3000 */
   baselineRows?: number;
   /** @default 7 */
   seed?: number;
   log?: (line: string) => void;
+  /** A transient progress line (the CLI rewrites one line of the terminal with it). */
+  progress?: (line: string) => void;
 }
 
 export interface DemoResult {
@@ -69,6 +73,8 @@ const round2 = (x: number) => Math.round(x * 100) / 100;
 interface Shift {
   /** Older, wealthier customers from a new acquisition channel: the drift episode. */
   drifted: boolean;
+  /** A launch in Germany: most customers of the newest hours come from there (the open incident). */
+  launch?: boolean;
 }
 
 function customer(random: () => number, shift: Shift): Row {
@@ -80,9 +86,10 @@ function customer(random: () => number, shift: Shift): Row {
     random() < (drifted ? 0.05 : 0.35)
       ? 0
       : round2(clamp(normal(random, drifted ? 185_000 : 120_000, 30_000), 0, 250_000));
+  const country = geography < 0.5 ? 'France' : geography < 0.75 ? 'Spain' : 'Germany';
   const row: Row = {
     CreditScore: Math.round(clamp(normal(random, 650, 95), 350, 850)),
-    Geography: geography < 0.5 ? 'France' : geography < 0.75 ? 'Spain' : 'Germany',
+    Geography: shift.launch && random() < 0.95 ? 'Germany' : country,
     Gender: random() < 0.55 ? 'Male' : 'Female',
     Age: age,
     Tenure: Math.floor(random() * 11),
@@ -154,6 +161,8 @@ interface Timeline {
   driftEnd: number;
   incidentStart: number;
   incidentEnd: number;
+  /** The launch runs from here to the end: its incident is still open. */
+  launchStart: number;
   labelledBefore: number;
 }
 
@@ -169,6 +178,7 @@ function timeline(now: number, days: number): Timeline {
     driftEnd: driftStart + 2 * DAY_MS,
     incidentStart,
     incidentEnd: incidentStart + 4 * HOUR_MS,
+    launchStart: lastHour - 5 * HOUR_MS,
     labelledBefore: now - DAY_MS,
   };
 }
@@ -180,14 +190,17 @@ function hourEvents(hour: number, t: Timeline, seed: number, perHour: number, bo
   const weekday = new Date(hour).getUTCDay();
   const rhythm = 1 + 0.6 * Math.sin((2 * Math.PI * (hourOfDay - 9)) / 24);
   const weekly = weekday === 0 || weekday === 6 ? 0.75 : 1;
-  const count = Math.max(1, Math.round(perHour * rhythm * weekly * (0.85 + 0.3 * random())));
+  const launch = hour >= t.launchStart;
+  // The launch brings customers as well as changing where they come from.
+  const boost = launch ? 2.5 : 1;
+  const count = Math.max(1, Math.round(perHour * boost * rhythm * weekly * (0.85 + 0.3 * random())));
   const drifted = hour >= t.driftStart && hour < t.driftEnd;
   const incident = hour >= t.incidentStart && hour < t.incidentEnd;
   const rows: Row[] = [];
   for (let n = 0; n < count; n++) {
     const timestamp = hour + Math.floor(random() * HOUR_MS);
     if (timestamp >= t.end) continue;
-    const row = customer(random, { drifted });
+    const row = customer(random, { drifted, launch });
     keepInside(row, bounds);
     if (incident) corrupt(random, row);
     rows.push({ event_id: `h${hour / HOUR_MS}-${n}`, event_timestamp: timestamp, ...row });
@@ -244,11 +257,17 @@ class DemoClient {
 const isNoRoute = (answer: Answer) =>
   answer.status === 404 && String(answer.body.error?.message ?? '').startsWith('no route');
 
-async function publishInChunks(client: DemoClient, path: string, rows: Row[]): Promise<number> {
+async function publishInChunks(
+  client: DemoClient,
+  path: string,
+  rows: Row[],
+  progress: (done: number) => void,
+): Promise<number> {
   let accepted = 0;
-  for (let i = 0; i < rows.length; i += 4000) {
-    const answer = await client.expect('POST', path, rows.slice(i, i + 4000), [200]);
+  for (let i = 0; i < rows.length; i += 2000) {
+    const answer = await client.expect('POST', path, rows.slice(i, i + 2000), [200]);
     accepted += answer.accepted ?? 0;
+    progress(Math.min(rows.length, i + 2000));
   }
   return accepted;
 }
@@ -281,6 +300,21 @@ function demoRules(): Array<Record<string, unknown>> {
     },
     {
       ...base,
+      name: 'Geography shift',
+      metric: 'jsd',
+      columns: ['Geography'],
+      bin_size: 'hour',
+      condition: 'greater',
+      // Hourly bins are small (a JSD of 0.3 is common noise at a dozen events): high thresholds, a few events
+      // per bin, and two breaching hours in a row before it fires.
+      warning_threshold: 0.45,
+      critical_threshold: 0.55,
+      priority: 'medium',
+      min_count: 4,
+      consecutive_bins: 2,
+    },
+    {
+      ...base,
       name: 'Accuracy drop',
       metric: 'accuracy',
       columns: [],
@@ -289,12 +323,17 @@ function demoRules(): Array<Record<string, unknown>> {
       warning_threshold: 0.8,
       critical_threshold: 0.7,
       priority: 'high',
+      // A day whose labels have barely begun (the newest, just after midnight) says nothing yet.
+      min_count: 30,
     },
   ];
 }
 
 export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
   const log = options.log ?? (() => {});
+  const started = Date.now();
+  const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const progress = options.progress ?? (() => {});
   const seed = options.seed ?? 7;
   const t = timeline(options.now ?? Date.now(), options.days ?? 14);
   const admin = new DemoClient(options.url.replace(/\/$/, ''), options.adminToken);
@@ -302,7 +341,7 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
 
   await admin.expect('POST', '/v1/projects', { project_id: DEMO_PROJECT }, [201, 409]);
   const baselineRandom = seededRandom(seed);
-  const baseline = Array.from({ length: options.baselineRows ?? 5000 }, () =>
+  const baseline = Array.from({ length: options.baselineRows ?? 3000 }, () =>
     customer(baselineRandom, { drifted: false }),
   );
   const datasetPath = `/v1/projects/${DEMO_PROJECT}/datasets/${DEMO_DATASET}`;
@@ -323,11 +362,11 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
     [201, 409],
   );
   const bounds = boundsOf(baseline);
-  log(`project ${DEMO_PROJECT}, baseline of ${baseline.length} rows, model ${DEMO_MODEL}`);
+  log(`[${elapsed()}] project ${DEMO_PROJECT}, baseline of ${baseline.length} rows, model ${DEMO_MODEL}`);
 
   const events: Row[] = [];
   for (let hour = t.first; hour < t.end; hour += HOUR_MS) {
-    events.push(...hourEvents(hour, t, seed, options.eventsPerHour ?? 40, bounds));
+    events.push(...hourEvents(hour, t, seed, options.eventsPerHour ?? 12, bounds));
   }
   // Predictions go in without labels; the labels follow a day later as updates of the same events.
   const labels: Row[] = [];
@@ -337,10 +376,16 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
     }
     return prediction;
   });
-  const accepted = await publishInChunks(admin, `${model}/events/batch`, predictions);
-  log(`${predictions.length} events over ${Math.round((t.end - t.first) / DAY_MS)} days (${accepted} new)`);
-  await publishInChunks(admin, `${model}/events/batch?update_event=true`, labels);
-  log(`${labels.length} labels for events older than a day`);
+  const accepted = await publishInChunks(admin, `${model}/events/batch`, predictions, (done) =>
+    progress(`events ${done}/${predictions.length}`),
+  );
+  log(
+    `[${elapsed()}] ${predictions.length} events over ${Math.round((t.end - t.first) / DAY_MS)} days (${accepted} new)`,
+  );
+  await publishInChunks(admin, `${model}/events/batch?update_event=true`, labels, (done) =>
+    progress(`labels ${done}/${labels.length}`),
+  );
+  log(`[${elapsed()}] ${labels.length} labels for events older than a day`);
 
   const rules: string[] = [];
   const existing = await admin.call('GET', `${model}/alert-rules`);
@@ -352,12 +397,17 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
       if (!names.has(rule.name as string)) await admin.expect('POST', `${model}/alert-rules`, rule, [201]);
       rules.push(rule.name as string);
     }
-    log(`alert rules: ${rules.join(', ')}`);
+    log(`[${elapsed()}] alert rules: ${rules.join(', ')}`);
   } else {
     log('this service has no alert routes yet: no rules were created');
   }
+  const segments = await admin.call('GET', `${model}/segments`);
+  if (segments.status === 404)
+    log('segments: this service has no segments route yet, so the demo defines none');
 
+  progress('folding the events into metrics and evaluating the rules');
   await admin.expect('POST', '/v1/monitor/run', undefined, [200]);
+  log(`[${elapsed()}] metrics folded and rules evaluated`);
   const created = await admin.expect(
     'POST',
     '/v1/tokens',
@@ -391,7 +441,18 @@ async function main(): Promise<void> {
   const url = (process.env.MODELWATCH_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, '');
   const health = await fetch(`${url}/health`).catch(() => undefined);
   if (!health?.ok) throw new Error(`no Modelwatch service answers at ${url}: start one with npm start`);
-  const result = await seedDemo({ url, adminToken: await adminTokenFromEnvironment(), log: console.log });
+  const tty = process.stdout.isTTY === true;
+  const clear = () => tty && process.stdout.write('\r\x1b[K');
+  const result = await seedDemo({
+    url,
+    adminToken: await adminTokenFromEnvironment(),
+    log: (line) => {
+      clear();
+      console.log(line);
+    },
+    progress: (line) => (tty ? process.stdout.write(`\r\x1b[K  ${line}…`) : undefined),
+  });
+  clear();
   const home = await fetch(`${url}/`).catch(() => undefined);
   const served = (home?.ok && home.headers.get('content-type')?.includes('text/html')) ?? false;
   console.log(`\nOpen the dashboard: ${url}/#/${result.projectId}/${result.modelId}`);

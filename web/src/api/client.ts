@@ -6,7 +6,10 @@ import type {
   AlertRulePatch,
   BinSize,
   DatasetInfo,
+  Distribution,
+  Incident,
   ModelInfo,
+  ModelSummary,
   Page,
   Project,
   Series,
@@ -27,6 +30,13 @@ export class ApiError extends Error {
   get isNoRoute(): boolean {
     return this.status === 404 && this.code === 'not_found' && this.message.startsWith('no route');
   }
+}
+
+/** The range and bins shared by the series of one `metrics/query` request, and the summary and distributions. */
+export interface RangeQuery {
+  bin_size: BinSize;
+  start: number;
+  end: number;
 }
 
 export interface SeriesQuery {
@@ -115,6 +125,56 @@ export class ApiClient {
     return this.request('GET', seriesPath(model, query), undefined, signal);
   }
 
+  /** Many series over one range and bin size in one request, in the order asked. */
+  async seriesMany(
+    model: ModelInfo,
+    range: RangeQuery,
+    queries: Array<{ metric: string; column?: string }>,
+    signal?: AbortSignal,
+  ): Promise<Series[]> {
+    const answer = await this.request<{ series: Series[] }>(
+      'POST',
+      `${modelPath(model.project_id, model.model_id)}/metrics/query`,
+      { ...range, queries },
+      signal,
+    );
+    return answer.series;
+  }
+
+  summary(model: ModelInfo, range: RangeQuery): Promise<ModelSummary> {
+    return this.request(
+      'GET',
+      `${modelPath(model.project_id, model.model_id)}/summary?${rangeParams(range)}`,
+    );
+  }
+
+  distributions(model: ModelInfo, column: string, range: RangeQuery): Promise<Distribution> {
+    return this.request(
+      'GET',
+      `${modelPath(model.project_id, model.model_id)}/distributions?column=${enc(column)}&${rangeParams(range)}`,
+    );
+  }
+
+  incidents(model: ModelInfo, nextToken?: string): Promise<Page<Incident>> {
+    const query = `limit=200${nextToken ? `&next_token=${enc(nextToken)}` : ''}`;
+    return this.request('GET', `${modelPath(model.project_id, model.model_id)}/incidents?${query}`);
+  }
+
+  acknowledge(model: ModelInfo, incidentId: string): Promise<Incident> {
+    return this.request(
+      'POST',
+      `${modelPath(model.project_id, model.model_id)}/incidents/${enc(incidentId)}/acknowledge`,
+    );
+  }
+
+  snooze(model: ModelInfo, incidentId: string, until: number): Promise<Incident> {
+    return this.request(
+      'POST',
+      `${modelPath(model.project_id, model.model_id)}/incidents/${enc(incidentId)}/snooze`,
+      { until },
+    );
+  }
+
   rules(model: ModelInfo): Promise<Page<AlertRule>> {
     return this.request('GET', `${modelPath(model.project_id, model.model_id)}/alert-rules`);
   }
@@ -146,6 +206,10 @@ export class ApiClient {
 
 function modelPath(projectId: string, modelId: string): string {
   return `/v1/projects/${enc(projectId)}/models/${enc(modelId)}`;
+}
+
+function rangeParams(range: RangeQuery): string {
+  return `bin_size=${range.bin_size}&start=${range.start}&end=${range.end}`;
 }
 
 export function seriesPath(model: ModelInfo, query: SeriesQuery): string {

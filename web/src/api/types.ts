@@ -5,6 +5,8 @@ import type {
   alertRecordSchema,
   columnSchema,
   datasetInfoSchema,
+  distributionSchema,
+  incidentSchema,
   modelInfoSchema,
   notificationsSchema,
   projectSchema,
@@ -12,6 +14,7 @@ import type {
   rulePatchBody,
   ruleSchema,
   seriesSchema,
+  summarySchema,
 } from '../../../shared/api/schemas.js';
 import type { Task as DomainTask } from '../../../shared/schema/types.js';
 import type { BinSize as DomainBinSize } from '../../../shared/time/bins.js';
@@ -30,6 +33,9 @@ export type AlertRule = z.infer<typeof ruleSchema>;
 export type AlertRuleInput = z.input<typeof ruleBody>;
 export type AlertRulePatch = z.input<typeof rulePatchBody>;
 export type AlertRecord = z.infer<typeof alertRecordSchema>;
+export type Distribution = z.infer<typeof distributionSchema>;
+export type ModelSummary = z.infer<typeof summarySchema>;
+export type Incident = z.infer<typeof incidentSchema>;
 
 export interface Page<T> {
   items: T[];

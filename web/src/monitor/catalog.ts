@@ -78,6 +78,30 @@ export function performanceMetrics(task: Task): MetricInfo[] {
   return PERFORMANCE[task].map(([id, label]) => ({ id, label, perColumn: false, kind: 'performance' }));
 }
 
+/** Per-bin statistics of a numeric column (contract section 9); the quantile band draws p05, median and p95. */
+export const QUANTILES = ['p05', 'median', 'p95'] as const;
+
+/** The y axis title of a metric's chart, with its unit. */
+export function axisTitle(metric: MetricInfo, bin: string): string {
+  if (metric.kind === 'traffic') return `Events per ${bin}`;
+  if (metric.id === 'jsd') return 'JSD (0-1)';
+  if (metric.id === 'psi') return 'PSI (unitless)';
+  if (metric.kind === 'integrity') return metric.count ? `Events per ${bin}` : 'Share of events (%)';
+  if (metric.id === 'data_count') return `Labelled events per ${bin}`;
+  if (
+    ['accuracy', 'precision', 'recall', 'f1_score', 'auc', 'r2'].includes(metric.id) ||
+    metric.id.startsWith('macro_')
+  )
+    return `${metric.label} (0-1)`;
+  if (metric.id === 'log_loss') return 'Log loss (nats)';
+  if (metric.id === 'expected_calibration_error') return 'Calibration error (0-1)';
+  if (metric.id === 'mape' || metric.id === 'wmape')
+    return `${metric.label.replace(' (fraction)', '')} (fraction)`;
+  if (metric.id === 'mse') return 'Mean squared error (target units²)';
+  if (metric.id === 'mae') return 'Mean absolute error (target units)';
+  return metric.label;
+}
+
 export const DATA_COUNT: MetricInfo = {
   id: 'data_count',
   label: 'Labelled events',
@@ -110,13 +134,42 @@ export function monitoredColumns(model: ModelInfo): string[] {
 
 export const ANY_COLUMN = '__ANY__';
 
+/** A value as the chart's unit prints it: a count, a percentage or a plain number. */
+export function formatNumber(
+  value: number | null | undefined,
+  unit: { count?: boolean; percent?: boolean },
+): string {
+  if (unit.percent) return formatPercent(value);
+  return formatValue(value, unit.count === true);
+}
+
+/** 12.3%, 0.42%, 100%: percentages (0-100) with three significant digits at most. */
+export function formatPercent(value: number | null | undefined): string {
+  if (value === null || value === undefined) return 'no value';
+  if (value === 0) return '0%';
+  return `${formatValue(value)}%`;
+}
+
+/** A share (0-1) as a percentage. */
+export function formatShare(value: number | null | undefined): string {
+  return value === null || value === undefined ? 'no value' : formatPercent(value * 100);
+}
+
 export function formatValue(value: number | null | undefined, count = false): string {
   if (value === null || value === undefined) return 'no value';
   if (count) return Math.round(value).toLocaleString('en-US');
   if (value === 0) return '0';
   const magnitude = Math.abs(value);
-  if (magnitude >= 1000) return value.toLocaleString('en-US', { maximumFractionDigits: 1 });
-  if (magnitude >= 1) return value.toFixed(3).replace(/\.?0+$/, '');
+  if (magnitude >= 1000) return value.toLocaleString('en-US', { maximumFractionDigits: 0 });
+  if (magnitude >= 100) return value.toFixed(1).replace(/\.0$/, '');
+  if (magnitude >= 1)
+    return value
+      .toPrecision(3)
+      .replace(/(\.\d*?)0+$/, '$1')
+      .replace(/\.$/, '');
   if (magnitude < 0.0001) return value.toExponential(2);
-  return value.toPrecision(3).replace(/\.?0+$/, '');
+  return value
+    .toPrecision(3)
+    .replace(/(\.\d*?)0+$/, '$1')
+    .replace(/\.$/, '');
 }

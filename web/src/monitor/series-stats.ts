@@ -26,3 +26,16 @@ export function worstFirst(entries: Array<{ column: string; series: Series }>) {
     (a, b) => (highest(b.series.points)?.value ?? -1) - (highest(a.series.points)?.value ?? -1),
   );
 }
+
+/**
+ * Drift beyond sampling noise: over three times the value a sample of the bin's size drawn from the baseline
+ * itself would show on average, and at least 0.05 above it (large bins have tiny floors; a wobble of 0.03 there
+ * is real but too small to act on).
+ */
+export function beyondNoise(point: { value: number | null; noise?: number | null }): boolean {
+  if (point.value === null || typeof point.noise !== 'number') return false;
+  return point.value > NOISE_FACTOR * point.noise && point.value - point.noise >= NOISE_MARGIN;
+}
+
+export const NOISE_FACTOR = 3;
+export const NOISE_MARGIN = 0.05;

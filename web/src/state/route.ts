@@ -12,6 +12,10 @@ export interface Route {
   /** Epoch ms, for a custom range. */
   start?: number;
   end?: number;
+  /** The column view of this input or output. */
+  column?: string;
+  /** The bin the column view compares with the baseline (epoch ms). */
+  at?: number;
 }
 
 const BINS: readonly string[] = ['hour', 'day', 'week', 'month'];
@@ -37,6 +41,10 @@ export function parseRoute(hash: string): Route {
   } else if (route.range === 'custom') {
     delete route.range;
   }
+  const column = params.get('column');
+  if (route.model && column && column.length <= 256) route.column = column;
+  const at = Number(params.get('at'));
+  if (route.column && params.get('at') && Number.isFinite(at)) route.at = at;
   return route;
 }
 
@@ -50,6 +58,8 @@ export function formatRoute(route: Route): string {
     params.set('start', String(route.start));
     params.set('end', String(route.end));
   }
+  if (route.model && route.column) params.set('column', route.column);
+  if (route.model && route.column && route.at !== undefined) params.set('at', String(route.at));
   const query = params.toString();
   return `#/${path}${query ? `?${query}` : ''}`;
 }

@@ -1,8 +1,9 @@
-// A time-series chart on uPlot, with alert-rule thresholds as horizontal lines, fired alerts as marks at their
-// bin start, a summary for screen readers, and a click on a point handing back the series and bin it hit.
+// A time-series chart on uPlot, with axis titles, alert-rule thresholds as horizontal lines, incidents as marks
+// over their bins, partial and low-count bins shaded, a summary for screen readers, and a click on a point
+// handing back the series and bin it hit.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { formatValue } from '../monitor/catalog.js';
+import { formatNumber } from '../monitor/catalog.js';
 
 // Dark enough for 3:1 against white (WCAG 1.4.11), and told apart by hue.
 export const PALETTE = [
@@ -27,7 +28,16 @@ export interface ChartSeries {
   label: string;
   column?: string;
   values: Array<number | null>;
+  /** A palette colour by default. */
+  color?: string;
+  /** Dashed: reference lines such as a noise floor. */
+  dash?: boolean;
+  /** Not offered to a click (a reference line has no bin details of its own). */
+  passive?: boolean;
 }
+
+/** A bin still under way, or one with far fewer events than is usual in the range. */
+export type BinFlag = 'partial' | 'low' | null;
 
 export interface Threshold {
   value: number;
@@ -36,8 +46,10 @@ export interface Threshold {
 }
 
 export interface Marker {
-  /** Epoch ms. */
+  /** Epoch ms: the first bin's start. */
   time: number;
+  /** Epoch ms: the last bin's end, for a mark spanning several bins. */
+  end?: number;
   severity: 'warning' | 'critical';
   resolved: boolean;
 }
@@ -50,9 +62,17 @@ export interface ChartSpec {
   series: ChartSeries[];
   thresholds: Threshold[];
   markers: Marker[];
+  /** The y axis title, with its unit: "Events per day", "Share of events (%)". */
+  yLabel: string;
   /** Whole numbers from zero (traffic, violation counts); drift is also drawn from zero. */
   fromZero: boolean;
   count: boolean;
+  /** Values are percentages (0-100). */
+  percent?: boolean;
+  /** Per bin, whether it is partial or has few events (shaded). */
+  flags?: BinFlag[];
+  /** Pairs of series indexes [upper, lower] whose space between is filled (a quantile band). */
+  bands?: Array<[number, number]>;
   onPick?: (series: ChartSeries, binStart: number) => void;
 }
 
@@ -64,32 +84,57 @@ export function renderChart(container: HTMLElement, spec: ChartSpec): Chart {
   const data: uPlot.AlignedData = [spec.times.map((t) => t / 1000), ...spec.series.map((s) => s.values)];
   const sparse = spec.times.length <= 60;
   const width = () => Math.max(260, container.clientWidth);
-  const height = () => (window.innerWidth < 640 ? 190 : 230);
+  const height = () => (window.innerWidth < 640 ? 210 : 250);
+  const format = (v: number | null) => formatNumber(v, spec);
+  const latest = (values: Array<number | null>) => {
+    for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return values[i] as number;
+    return null;
+  };
   const options: uPlot.Options = {
     width: width(),
     height: height(),
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     scales: { x: { time: true }, y: { range: (_u, min, max) => yRange(spec, min, max) } },
     series: [
-      { label: 'Bin (UTC)', value: '{YYYY}-{MM}-{DD} {HH}:{mm}' },
+      {
+        label: 'Bin (UTC)',
+        value: (_u: uPlot, v: number | null, _s: number, idx: number | null) =>
+          binLabel(idx === null ? (spec.times[spec.times.length - 1] ?? null) : v === null ? null : v * 1000),
+      },
       ...spec.series.map((s, i) => ({
         label: s.label,
-        stroke: PALETTE[i % PALETTE.length],
-        width: 2,
-        points: { show: sparse, size: 6 },
+        stroke: s.color ?? PALETTE[i % PALETTE.length],
+        width: s.dash ? 1.5 : 2,
+        dash: s.dash ? [5, 4] : undefined,
+        points: { show: sparse && !s.dash, size: 6 },
+        // At rest the legend shows each series' newest value rather than a dash.
         value: (_u: uPlot, v: number | null, _s: number, idx: number | null) =>
-          idx === null ? '—' : v === null ? 'no data' : formatValue(v, spec.count),
+          idx === null ? `latest ${format(latest(s.values))}` : v === null ? 'no data' : format(v),
       })),
     ],
+    bands: spec.bands?.map(([upper, lower]) => ({
+      series: [upper + 1, lower + 1] as [number, number],
+      fill: 'rgba(31, 95, 191, 0.14)',
+    })),
     axes: [
-      { stroke: '#3f4a5a', grid: { stroke: '#e6e9ef' }, ticks: { stroke: '#cfd5de' } },
       {
         stroke: '#3f4a5a',
         grid: { stroke: '#e6e9ef' },
         ticks: { stroke: '#cfd5de' },
-        size: 56,
+        label: 'Bin start (UTC)',
+        labelSize: 22,
+        labelFont: '600 12px system-ui, sans-serif',
+      },
+      {
+        stroke: '#3f4a5a',
+        grid: { stroke: '#e6e9ef' },
+        ticks: { stroke: '#cfd5de' },
+        size: 58,
+        label: spec.yLabel,
+        labelSize: 22,
+        labelFont: '600 12px system-ui, sans-serif',
         incrs: spec.count ? COUNT_STEPS : undefined,
-        values: (_u, ticks) => ticks.map((v) => formatValue(v, spec.count)),
+        values: (_u, ticks) => ticks.map((v) => format(v)),
       },
     ],
     cursor: { drag: { x: false, y: false }, focus: { prox: 24 } },
@@ -119,6 +164,12 @@ export function renderChart(container: HTMLElement, spec: ChartSpec): Chart {
   };
 }
 
+function binLabel(ms: number | null): string {
+  if (ms === null) return '';
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+}
+
 function yRange(spec: ChartSpec, min: number | null, max: number | null): uPlot.Range.MinMax {
   const levels = spec.thresholds.map((t) => t.value);
   let low = Math.min(min ?? Number.POSITIVE_INFINITY, ...levels);
@@ -135,6 +186,7 @@ function drawOverlays(u: uPlot, spec: ChartSpec): void {
   const { left, top, width, height } = u.bbox;
   const ratio = uPlot.pxRatio;
   ctx.save();
+  drawFlags(u, spec);
   ctx.font = `${12 * ratio}px system-ui, sans-serif`;
   ctx.lineWidth = 1.5 * ratio;
   for (const threshold of spec.thresholds) {
@@ -162,6 +214,14 @@ function drawOverlays(u: uPlot, spec: ChartSpec): void {
     const x = u.valToPos(marker.time / 1000, 'x', true);
     if (x < left || x > left + width) continue;
     const color = SEVERITY_COLOR[marker.severity];
+    if (marker.end !== undefined) {
+      // The incident's bins, lightly filled, so its duration reads at a glance.
+      const right = Math.min(u.valToPos(marker.end / 1000, 'x', true), left + width);
+      ctx.fillStyle = color;
+      ctx.globalAlpha = marker.resolved ? 0.06 : 0.12;
+      ctx.fillRect(x, top, Math.max(right - x, 2 * ratio), height);
+      ctx.globalAlpha = 1;
+    }
     ctx.strokeStyle = color;
     ctx.globalAlpha = marker.resolved ? 0.45 : 0.8;
     ctx.beginPath();
@@ -183,6 +243,41 @@ function drawOverlays(u: uPlot, spec: ChartSpec): void {
   ctx.restore();
 }
 
+/** Grey hatching over partial and low-count bins, so a half-filled bin is not read as a collapse. */
+function drawFlags(u: uPlot, spec: ChartSpec): void {
+  if (!spec.flags?.some(Boolean)) return;
+  const { ctx } = u;
+  const { left, top, width, height } = u.bbox;
+  const ratio = uPlot.pxRatio;
+  const step = spec.times.length > 1 ? (spec.times[1] as number) - (spec.times[0] as number) : 3_600_000;
+  spec.flags.forEach((flag, i) => {
+    const time = spec.times[i];
+    if (!flag || time === undefined) return;
+    const next = spec.times[i + 1] ?? time + step;
+    const x0 = u.valToPos(time / 1000, 'x', true);
+    const x1 = u.valToPos(next / 1000, 'x', true);
+    // A point sits at its bin's start: shade half a bin either side of it.
+    const half = (x1 - x0) / 2;
+    const from = Math.max(x0 - half, left);
+    const to = Math.min(x0 + half, left + width);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(from, top, Math.max(to - from, 2 * ratio), height);
+    ctx.clip();
+    ctx.fillStyle = flag === 'partial' ? 'rgba(71, 85, 105, 0.10)' : 'rgba(71, 85, 105, 0.06)';
+    ctx.fillRect(from, top, to - from, height);
+    ctx.strokeStyle = 'rgba(71, 85, 105, 0.35)';
+    ctx.lineWidth = 1 * ratio;
+    for (let d = -height; d < to - from; d += 8 * ratio) {
+      ctx.beginPath();
+      ctx.moveTo(from + d, top + height);
+      ctx.lineTo(from + d + height, top);
+      ctx.stroke();
+    }
+    ctx.restore();
+  });
+}
+
 function pick(u: uPlot, spec: ChartSpec, event: MouseEvent): void {
   // From the click itself: the cursor's own state may lag a click that was not preceded by a move.
   const index = u.posToIdx(event.offsetX);
@@ -192,7 +287,7 @@ function pick(u: uPlot, spec: ChartSpec, event: MouseEvent): void {
   let bestDistance = Number.POSITIVE_INFINITY;
   spec.series.forEach((series, i) => {
     const value = series.values[index];
-    if (value === null || value === undefined || u.series[i + 1]?.show === false) return;
+    if (series.passive || value === null || value === undefined || u.series[i + 1]?.show === false) return;
     const distance = Math.abs(u.valToPos(value, 'y') - cursorTop);
     if (distance < bestDistance) {
       bestDistance = distance;
@@ -208,9 +303,9 @@ function summarise(spec: ChartSpec): string {
     const values = series.values.filter((v): v is number => v !== null);
     if (values.length === 0) return `${series.label}: no data`;
     const last = values[values.length - 1] ?? null;
-    return `${series.label}: latest ${formatValue(last, spec.count)}, highest ${formatValue(Math.max(...values), spec.count)}`;
+    return `${series.label}: latest ${formatNumber(last, spec)}, highest ${formatNumber(Math.max(...values), spec)}`;
   });
   const more = spec.series.length > 6 ? `, and ${spec.series.length - 6} more series` : '';
-  const marks = spec.markers.length > 0 ? `; ${spec.markers.length} alerts marked` : '';
-  return `${spec.title}, ${spec.times.length} bins. ${parts.join('; ')}${more}${marks}.`;
+  const marks = spec.markers.length > 0 ? `; ${spec.markers.length} incidents marked` : '';
+  return `${spec.title}: ${spec.yLabel} per bin, ${spec.times.length} bins. ${parts.join('; ')}${more}${marks}.`;
 }

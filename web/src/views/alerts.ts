@@ -1,28 +1,29 @@
-// The alerts panel: fired alert records in the range, newest first, with severity and state; and the model's
-// rules, which can be created, edited, enabled or disabled, muted and deleted. When the service has no alert
-// routes, it says so and the rest of the Monitor view goes on without thresholds.
+// The incidents and rules panel: the model's incidents grouped by state, with acknowledge and snooze; and its
+// alert rules, which can be created, edited, enabled or disabled, muted and deleted. When the service has no
+// alert routes, it says so and the rest of the Monitor view goes on without thresholds.
 import { ApiError } from '../api/client.js';
-import type { AlertRecord, AlertRule } from '../api/types.js';
+import type { AlertRule, Incident } from '../api/types.js';
 import { formatValue, metricInfo } from '../monitor/catalog.js';
 import type { MonitorContext } from '../monitor/context.js';
-import { formatTime } from '../monitor/time.js';
 import { h, labelledCheckbox, replace, status } from '../ui/dom.js';
 import { messageOf } from './chart-panel.js';
+import { renderIncidents } from './incidents.js';
 import { openRuleForm } from './rule-form.js';
 
 export interface AlertsChange {
   rules: AlertRule[];
-  alerts: AlertRecord[];
+  incidents: Incident[];
 }
 
 export class AlertsPanel {
   readonly element: HTMLElement;
   private readonly recordsBody = h('div', { class: 'panel-body' });
+  private readonly incidentsMessage = h('div', { class: 'incidents-message' });
   private readonly rulesBody = h('div', { class: 'panel-body' });
   private readonly rulesMessage = h('div', { class: 'rules-message' });
   private readonly newRule: HTMLButtonElement;
   private rules: AlertRule[] = [];
-  private alerts: AlertRecord[] = [];
+  private incidents: Incident[] = [];
   private nextToken: string | undefined;
   private version = 0;
 
@@ -34,12 +35,13 @@ export class AlertsPanel {
     this.element = h(
       'section',
       { class: 'panel panel-wide', 'aria-labelledby': 'alerts-title', 'data-panel': 'alerts' },
-      h('h2', { id: 'alerts-title' }, 'Alerts'),
+      h('h2', { id: 'alerts-title' }, 'Incidents'),
       h(
         'p',
         { class: 'panel-description' },
-        'Alerts fired in the selected range, newest first. Open one to see its bin.',
+        'A rule firing in consecutive bins of one column is one incident. Acknowledge one to be told only of its resolve; snooze one to hear nothing of it for a while.',
       ),
+      this.incidentsMessage,
       this.recordsBody,
       h('div', { class: 'panel-head' }, h('h3', {}, 'Alert rules'), this.newRule),
       this.rulesMessage,
@@ -47,134 +49,74 @@ export class AlertsPanel {
     );
   }
 
-  /** Loads rules and the range's alert records; never throws (failures are shown in words). */
+  /** Loads rules and incidents; never throws (failures are shown in words). */
   async refresh(): Promise<void> {
     const mine = ++this.version;
     const ctx = this.context();
-    replace(this.recordsBody, status('loading', 'Loading alerts…'));
-    replace(this.rulesBody, status('loading', 'Loading alert rules…'));
+    if (!this.recordsBody.firstChild) replace(this.recordsBody, status('loading', 'Loading incidents…'));
+    if (!this.rulesBody.firstChild) replace(this.rulesBody, status('loading', 'Loading alert rules…'));
     replace(this.rulesMessage);
     try {
-      const [rules, page] = await Promise.all([
-        ctx.api.rules(ctx.model),
-        ctx.api.alerts(ctx.model, ctx.range.start, ctx.range.end),
-      ]);
+      const [rules, page] = await Promise.all([ctx.api.rules(ctx.model), ctx.api.incidents(ctx.model)]);
       if (mine !== this.version) return;
       this.rules = rules.items;
-      this.alerts = sortNewestFirst(page.items);
+      this.incidents = page.items;
       this.nextToken = page.next_token ?? undefined;
     } catch (error) {
       if (mine !== this.version) return;
       this.rules = [];
-      this.alerts = [];
+      this.incidents = [];
       this.newRule.disabled = true;
       const text =
         error instanceof ApiError && error.isNoRoute
-          ? `Alerts are not available: this service has no alert routes yet (it answered "${error.message}"). Charts and drift work without them.`
-          : `Could not load alerts: ${messageOf(error)}`;
+          ? `Alerts are not available: this service has no alert or incident routes yet (it answered "${error.message}"). Charts and drift work without them.`
+          : `Could not load incidents and rules: ${messageOf(error)}`;
       replace(this.recordsBody, status('error', text));
       replace(this.rulesBody);
-      this.onChange({ rules: [], alerts: [] });
+      this.onChange({ rules: [], incidents: [] });
       return;
     }
     this.newRule.disabled = false;
     this.render();
-    this.onChange({ rules: this.rules, alerts: this.alerts });
+    this.onChange({ rules: this.rules, incidents: this.incidents });
   }
 
   private render(): void {
-    this.renderRecords();
+    this.renderIncidents();
     this.renderRules();
   }
 
-  private renderRecords(): void {
-    const ctx = this.context();
-    if (this.alerts.length === 0) {
-      replace(this.recordsBody, status('empty', 'No alerts fired in this range.'));
-      return;
-    }
-    const ruleName = (alert: AlertRecord) =>
-      this.rules.find((rule) => rule.rule_id === alert.rule_id)?.name ?? alert.rule_name ?? 'A deleted rule';
-    const more = this.nextToken
-      ? h(
+  private renderIncidents(): void {
+    const ctx = { ...this.context(), rules: this.rules };
+    renderIncidents(ctx, this.recordsBody, this.incidents, (changed, message) => {
+      this.incidents = this.incidents.map((incident) =>
+        incident.incident_id === changed.incident_id ? changed : incident,
+      );
+      replace(this.incidentsMessage, status('info', message));
+      this.renderIncidents();
+      this.onChange({ rules: this.rules, incidents: this.incidents });
+    });
+    if (this.nextToken) {
+      this.recordsBody.append(
+        h(
           'button',
           { type: 'button', class: 'secondary', onclick: () => this.loadMore() },
-          'Load older alerts',
-        )
-      : null;
-    replace(
-      this.recordsBody,
-      h(
-        'ul',
-        { class: 'alert-list', 'aria-label': 'Alert records' },
-        this.alerts.map((alert) => {
-          const metric = metricInfo(ctx.model, alert.metric);
-          const where = alert.column ? ` on ${alert.column === '__ANY__' ? 'any column' : alert.column}` : '';
-          return h(
-            'li',
-            {
-              class: `alert-item severity-${alert.severity}`,
-              'data-alert': alert.alert_id,
-              'data-bin-start': alert.bin_start,
-            },
-            h(
-              'div',
-              { class: 'alert-badges' },
-              h(
-                'span',
-                { class: `badge badge-${alert.severity}` },
-                alert.severity === 'critical' ? 'Critical' : 'Warning',
-              ),
-              h(
-                'span',
-                { class: `badge ${alert.resolved ? 'badge-resolved' : 'badge-active'}` },
-                alert.resolved ? 'Resolved' : 'Active',
-              ),
-              h(
-                'span',
-                { class: 'muted' },
-                `${formatTime(alert.bin_start, alert.bin_size)} · ${alert.bin_size} bin`,
-              ),
-            ),
-            h('p', { class: 'alert-title' }, `${ruleName(alert)}: ${metric.label}${where}`),
-            h('p', { class: 'alert-message' }, alert.message),
-            h(
-              'p',
-              { class: 'muted' },
-              `Value ${formatValue(alert.value, metric.count)}, threshold ${formatValue(alert.threshold, metric.count)}.`,
-            ),
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'secondary small',
-                onclick: () =>
-                  ctx.openDetails({
-                    column: alert.column ?? undefined,
-                    binStart: alert.bin_start,
-                    binSize: alert.bin_size,
-                    alert,
-                  }),
-              },
-              'Open bin',
-            ),
-          );
-        }),
-      ),
-      more,
-    );
+          'Load older incidents',
+        ),
+      );
+    }
   }
 
   private async loadMore(): Promise<void> {
     const ctx = this.context();
     try {
-      const page = await ctx.api.alerts(ctx.model, ctx.range.start, ctx.range.end, this.nextToken);
-      this.alerts = sortNewestFirst([...this.alerts, ...page.items]);
+      const page = await ctx.api.incidents(ctx.model, this.nextToken);
+      this.incidents = [...this.incidents, ...page.items];
       this.nextToken = page.next_token ?? undefined;
-      this.renderRecords();
-      this.onChange({ rules: this.rules, alerts: this.alerts });
+      this.renderIncidents();
+      this.onChange({ rules: this.rules, incidents: this.incidents });
     } catch (error) {
-      this.recordsBody.append(status('error', `Could not load older alerts: ${messageOf(error)}`));
+      this.recordsBody.append(status('error', `Could not load older incidents: ${messageOf(error)}`));
     }
   }
 
@@ -191,7 +133,10 @@ export class AlertsPanel {
         { class: 'rule-list', 'aria-label': 'Alert rules' },
         this.rules.map((rule) => {
           const metric = metricInfo(ctx.model, rule.metric);
-          const columns = rule.columns.length > 0 ? ` on ${rule.columns.join(', ')}` : '';
+          const columns =
+            rule.columns.length > 0
+              ? ` on ${rule.columns.map((c) => (c === '__ANY__' ? 'any column' : c)).join(', ')}`
+              : '';
           const what =
             rule.compare_to === 'raw_value'
               ? 'value'
@@ -298,10 +243,6 @@ export class AlertsPanel {
       replace(this.rulesMessage, status('error', `Could not reload the rules: ${messageOf(error)}`));
     }
     this.render();
-    this.onChange({ rules: this.rules, alerts: this.alerts });
+    this.onChange({ rules: this.rules, incidents: this.incidents });
   }
-}
-
-function sortNewestFirst(alerts: AlertRecord[]): AlertRecord[] {
-  return [...alerts].sort((a, b) => b.bin_start - a.bin_start);
 }

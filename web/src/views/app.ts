@@ -5,6 +5,7 @@ import type { Project } from '../api/types.js';
 import { formatRoute, parseRoute, type Route } from '../state/route.js';
 import {
   clearSession,
+  forgetModel,
   loadSession,
   rememberedModels,
   rememberModel,
@@ -182,13 +183,14 @@ export class App {
         h('option', { value: p.project_id, selected: p.project_id === project }, p.project_id),
       ),
     );
-    const models = project ? rememberedModels(this.base, project) : [];
-    const listed = model && !models.includes(model) ? [model, ...models] : models;
+    // Only models the API has confirmed are listed: an id typed or linked is checked before it joins.
+    const listed = project ? rememberedModels(this.base, project) : [];
+    const known = model !== undefined && listed.includes(model);
     replace(
       this.modelSelect,
       h(
         'option',
-        { value: '', selected: !model },
+        { value: '', selected: !known },
         listed.length === 0 ? 'None opened yet' : 'Choose a model…',
       ),
       listed.map((id) => h('option', { value: id, selected: id === model }, id)),
@@ -208,7 +210,10 @@ export class App {
       return this.route();
     }
     this.fillPickers(route.project, route.model);
-    if (this.shown.project === route.project && this.shown.model === route.model && this.view) return;
+    if (this.shown.project === route.project && this.shown.model === route.model && this.view) {
+      await this.view.navigate(route);
+      return;
+    }
     this.view?.destroy();
     this.view = undefined;
     this.shown = { project: route.project, model: route.model };
@@ -239,17 +244,18 @@ export class App {
 
   private chooseModel(project: string): HTMLElement {
     const models = rememberedModels(this.base, project);
-    return status(
-      'empty',
-      `Open a model of ${project} by its id with the box above. The API has no list of models, so the ones you open are remembered in this browser.`,
-      models.length > 0
-        ? h(
-            'ul',
-            { class: 'model-links' },
-            models.map((id) => h('li', {}, h('a', { href: formatRoute({ project, model: id }) }, id))),
-          )
-        : null,
-    );
+    if (models.length > 0) {
+      return status(
+        'empty',
+        `Open a model of ${project}: one you opened before in this browser, or another by its id with the box above.`,
+        h(
+          'ul',
+          { class: 'model-links' },
+          models.map((id) => h('li', {}, h('a', { href: formatRoute({ project, model: id }) }, id))),
+        ),
+      );
+    }
+    return firstEventGuide(project, this.base || window.location.origin);
   }
 
   private async openModel(route: Route): Promise<void> {
@@ -260,10 +266,14 @@ export class App {
       info = await (this.api as ApiClient).model(project, model);
     } catch (error) {
       if (this.shown.model !== model) return;
-      const text =
-        error instanceof ApiError && error.status === 404
-          ? `There is no model ${model} in project ${project}.`
-          : `Could not load model ${model}: ${messageOf(error)}`;
+      const missing = error instanceof ApiError && error.status === 404;
+      if (missing) {
+        forgetModel(this.base, project, model);
+        this.fillPickers(project, model);
+      }
+      const text = missing
+        ? `There is no model ${model} in project ${project}.`
+        : `Could not load model ${model}: ${messageOf(error)}`;
       replace(this.main, status('error', text));
       return;
     }
@@ -277,6 +287,47 @@ export class App {
     replace(this.main, view.element);
     await view.start();
   }
+}
+
+/** What an empty project shows: the three calls from nothing to a first event, ready to paste. */
+function firstEventGuide(project: string, api: string): HTMLElement {
+  const path = `${api}/v1/projects/${project}`;
+  const steps: Array<[string, string]> = [
+    [
+      'Upload a baseline: a sample of the data the model was trained on (CSV with a header).',
+      `curl -X PUT -H "authorization: Bearer $TOKEN" -H 'content-type: text/csv' \\\n  --data-binary @baseline.csv ${path}/datasets/baseline`,
+    ],
+    [
+      'Register the model: its task and which columns are inputs, outputs and targets.',
+      `curl -X PUT -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n  ${path}/models/my_model -d '{"dataset_id": "baseline", "task": "binary_classification",\n  "inputs": ["Age", "Balance"], "outputs": ["probability"], "targets": ["churned"]}'`,
+    ],
+    [
+      'Send a first event: a prediction with its inputs (the label can follow later as an update).',
+      `curl -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\\n  ${path}/models/my_model/events -d '{"event": {"Age": 45, "Balance": 1200.5, "probability": 0.21}}'`,
+    ],
+  ];
+  return h(
+    'section',
+    { class: 'panel first-event', 'data-panel': 'first-event', 'aria-labelledby': 'first-event-title' },
+    h('h2', { id: 'first-event-title' }, `Project ${project} has no model opened yet`),
+    h(
+      'p',
+      {},
+      'Open a model by its id with the box above, or send a first event. With your API token in $TOKEN:',
+    ),
+    h(
+      'ol',
+      { class: 'steps' },
+      steps.map(([text, command]) => h('li', {}, h('p', {}, text), h('pre', {}, h('code', {}, command)))),
+    ),
+    h(
+      'p',
+      { class: 'muted' },
+      'Then open my_model above: metrics appear within seconds of the events. The full API reference is at ',
+      h('a', { href: `${api}/docs` }, '/docs'),
+      '.',
+    ),
+  );
 }
 
 function skipToMain(event: Event): void {

@@ -2,8 +2,8 @@
 // rule thresholds and alert marks, a caption, and the chart's numbers as a table for keyboard and screen readers.
 import { ApiError } from '../api/client.js';
 import type { Point } from '../api/types.js';
-import { formatValue } from '../monitor/catalog.js';
-import { alertsFor, type MonitorContext, undrawnRulesNote } from '../monitor/context.js';
+import { formatNumber } from '../monitor/catalog.js';
+import { binFlags, incidentsFor, type MonitorContext, undrawnRulesNote } from '../monitor/context.js';
 import { Dropped } from '../monitor/loader.js';
 import { formatTime } from '../monitor/time.js';
 import { type Chart, type ChartSeries, type ChartSpec, renderChart } from '../ui/chart.js';
@@ -18,6 +18,27 @@ export interface PanelContent {
 
 export function seriesOf(label: string, points: Point[], column?: string): ChartSeries {
   return { label, column, values: points.map((p) => p.value) };
+}
+
+/** Shading for the bins still under way or with few events, and the caption sentence that explains it. */
+export function flagsOf(
+  ctx: MonitorContext,
+  points: Point[],
+): { flags: ReturnType<typeof binFlags>; note: string } {
+  const flags = binFlags(ctx.bin, points);
+  const partial = flags.includes('partial');
+  const low = flags.filter((flag) => flag === 'low').length;
+  const parts = [
+    partial ? 'the newest bin is still under way' : '',
+    low > 0 ? `${low} bin${low === 1 ? ' has' : 's have'} under a quarter of the usual events` : '',
+  ].filter(Boolean);
+  return {
+    flags,
+    note:
+      parts.length > 0
+        ? ` Hatched: ${parts.join('; ')}, so read ${partial && low === 0 ? 'it' : 'them'} with care.`
+        : '',
+  };
 }
 
 export function messageOf(error: unknown): string {
@@ -84,7 +105,13 @@ export abstract class ChartPanel {
     );
     const figure = h(
       'figure',
-      { class: 'chart', 'data-chart': this.key, 'data-points': spec.times.length, 'data-nonzero': nonEmpty },
+      {
+        class: 'chart',
+        'data-chart': this.key,
+        'data-points': spec.times.length,
+        'data-nonzero': nonEmpty,
+        'data-series': spec.series.map((s) => s.label).join('|'),
+      },
       canvas,
       h('figcaption', {}, ...(content.caption ?? [])),
       dataTable(spec, ctx),
@@ -108,13 +135,13 @@ export function query(ctx: MonitorContext, metric: string, column?: string) {
   return ctx.loader.series({ metric, column, bin_size: ctx.bin, start: ctx.range.start, end: ctx.range.end });
 }
 
-/** Caption sentences on the alerts marked and the rule thresholds a chart cannot draw. */
+/** Caption sentences on the incidents marked and the rule thresholds a chart cannot draw. */
 export function notes(ctx: MonitorContext, metric: string, columns?: string[]): string[] {
-  const fired = alertsFor(ctx, metric, columns).length;
+  const fired = incidentsFor(ctx, metric, columns).length;
   const undrawn = undrawnRulesNote(ctx, metric, columns);
   return [
     fired > 0
-      ? ` ${fired} alert${fired === 1 ? '' : 's'} marked at their bins (filled: active, hollow: resolved).`
+      ? ` ${fired} incident${fired === 1 ? '' : 's'} shaded over their bins (filled triangle: open, hollow: resolved).`
       : '',
     undrawn ? ` ${undrawn}` : '',
   ];
@@ -142,21 +169,23 @@ function dataTable(spec: ChartSpec, ctx: MonitorContext): HTMLElement {
           {},
           h('th', { scope: 'row' }, formatTime(start, ctx.bin)),
           spec.series.map((series) =>
-            h(
-              'td',
-              {},
-              h(
-                'button',
-                {
-                  type: 'button',
-                  class: 'link',
-                  'aria-label': `${series.label} at ${formatTime(start, ctx.bin)}: details`,
-                  onclick: () =>
-                    ctx.openDetails({ column: series.column, binStart: start, binSize: ctx.bin }),
-                },
-                formatValue(series.values[i], spec.count),
-              ),
-            ),
+            series.passive
+              ? h('td', { class: 'num' }, formatNumber(series.values[i], spec))
+              : h(
+                  'td',
+                  {},
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'link',
+                      'aria-label': `${series.label} at ${formatTime(start, ctx.bin)}: details`,
+                      onclick: () =>
+                        ctx.openDetails({ column: series.column, binStart: start, binSize: ctx.bin }),
+                    },
+                    formatNumber(series.values[i], spec),
+                  ),
+                ),
           ),
         ),
       );

@@ -1,9 +1,16 @@
 // The per-column charts of the Monitor view: drift of each input and output (worst first), and data integrity.
-import { ANY_COLUMN, DRIFT_METRICS, monitoredColumns, VIOLATIONS } from '../monitor/catalog.js';
+import {
+  ANY_COLUMN,
+  axisTitle,
+  DRIFT_METRICS,
+  INTEGRITY_METRICS,
+  monitoredColumns,
+  VIOLATIONS,
+} from '../monitor/catalog.js';
 import { type MonitorContext, markersFor, thresholdsFor } from '../monitor/context.js';
 import { highest, worstFirst } from '../monitor/series-stats.js';
 import { labelledCheckbox, labelledSelect } from '../ui/dom.js';
-import { ChartPanel, notes, type PanelContent, query, seriesOf } from './chart-panel.js';
+import { ChartPanel, flagsOf, notes, type PanelContent, query, seriesOf } from './chart-panel.js';
 
 const TOP_COLUMNS = 5;
 
@@ -41,13 +48,18 @@ export class DriftPanel extends ChartPanel {
       return { empty: 'No drift values in this range: no events with inputs or outputs.' };
     const shown = this.all ? ranked : ranked.slice(0, TOP_COLUMNS);
     const shownColumns = shown.map((entry) => entry.column);
-    const times = shown[0]?.series.points.map((p) => p.start) ?? [];
+    const points = shown[0]?.series.points ?? [];
+    const { flags, note } = flagsOf(ctx, points);
+    const info =
+      DRIFT_METRICS.find((m) => m.id === this.metric) ?? (DRIFT_METRICS[0] as (typeof DRIFT_METRICS)[0]);
     return {
       spec: {
-        times,
+        times: points.map((p) => p.start),
         series: shown.map((entry) => seriesOf(entry.column, entry.series.points, entry.column)),
         thresholds: thresholdsFor(ctx, this.metric, shownColumns),
         markers: markersFor(ctx, this.metric, shownColumns),
+        yLabel: axisTitle(info, ctx.bin),
+        flags,
         fromZero: true,
         count: false,
       },
@@ -55,7 +67,8 @@ export class DriftPanel extends ChartPanel {
         this.all
           ? `All ${ranked.length} columns with data, worst first.`
           : `The ${shown.length} worst of ${ranked.length} columns by their highest ${this.metric.toUpperCase()} in the range.`,
-        ' Click a point for that bin and column.',
+        ' Click a point for that bin and column; the table below opens a column with its noise floor.',
+        note,
         ...notes(ctx, this.metric, shownColumns),
       ],
     };
@@ -114,24 +127,36 @@ export class IntegrityPanel extends ChartPanel {
     const [any, ...perColumn] = loaded;
     if (!any) return { empty: 'No columns.' };
     const affected = worstFirst(perColumn).filter((entry) => (highest(entry.series.points)?.value ?? 0) > 0);
-    const shown = [any, ...(this.all ? worstFirst(perColumn) : affected.slice(0, TOP_COLUMNS))];
-    const label = (column: string) => (column === ANY_COLUMN ? 'Any column' : column);
+    // "Any column" is drawn last, dark and dashed: on top of the columns it sums, without hiding them.
+    const columnsShown = this.all ? worstFirst(perColumn) : affected.slice(0, TOP_COLUMNS);
+    const shown = [...columnsShown, any];
     const shownColumns = shown.map((entry) => entry.column);
     const count = this.unit === 'count';
+    const info =
+      INTEGRITY_METRICS.find((m) => m.id === metric) ??
+      (INTEGRITY_METRICS[0] as (typeof INTEGRITY_METRICS)[0]);
+    const { flags, note } = flagsOf(ctx, any.series.points);
     return {
       spec: {
         times: any.series.points.map((p) => p.start),
-        series: shown.map((entry) => seriesOf(label(entry.column), entry.series.points, entry.column)),
+        series: [
+          ...columnsShown.map((entry) => seriesOf(entry.column, entry.series.points, entry.column)),
+          { ...seriesOf('Any column', any.series.points, ANY_COLUMN), color: '#17202e', dash: true },
+        ],
         thresholds: thresholdsFor(ctx, metric, shownColumns),
         markers: markersFor(ctx, metric, shownColumns),
+        yLabel: axisTitle(info, ctx.bin),
+        flags,
         fromZero: true,
         count,
+        percent: !count,
       },
       caption: [
         affected.length === 0
           ? 'No column has this violation in the range.'
           : `Columns with this violation: ${affected.map((entry) => entry.column).join(', ')}.`,
-        ' "Any column" counts events with at least one.',
+        ' "Any column" (dark, dashed) counts events with at least one.',
+        note,
         ...notes(ctx, metric, shownColumns),
       ],
     };

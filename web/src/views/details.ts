@@ -1,10 +1,11 @@
 // A bin's details in a dialog: every metric of that bin for the chosen column (drift, integrity, traffic) and,
-// for the model, its performance; with the alert that led here, if any, and what the baseline holds.
+// for the model, its performance; with the incident that led here, if any, and what the baseline holds.
 import type { Point } from '../api/types.js';
 import {
   ANY_COLUMN,
   DATA_COUNT,
   DRIFT_METRICS,
+  formatNumber,
   formatValue,
   INTEGRITY_METRICS,
   type MetricInfo,
@@ -16,6 +17,7 @@ import { binEnd, describeBin, formatTime } from '../monitor/time.js';
 import { h, replace, status } from '../ui/dom.js';
 import { messageOf } from './chart-panel.js';
 import { baselineSummary } from './drift-table.js';
+import { incidentSentence } from './incidents.js';
 
 interface Line {
   metric: MetricInfo;
@@ -55,7 +57,7 @@ export function openDetails(ctx: MonitorContext, target: DetailsTarget): HTMLDia
       { class: 'muted' },
       `${describeBin(target.binSize, target.binStart)}, ${target.binSize} bin, until ${formatTime(binEnd(target.binSize, target.binStart))}`,
     ),
-    target.alert ? alertBox(target) : null,
+    target.incident ? incidentBox(ctx, target) : null,
     body,
   );
   dialog.addEventListener('close', () => dialog.remove());
@@ -65,24 +67,19 @@ export function openDetails(ctx: MonitorContext, target: DetailsTarget): HTMLDia
   return dialog;
 }
 
-function alertBox(target: DetailsTarget): HTMLElement | null {
-  const alert = target.alert;
-  if (!alert) return null;
+function incidentBox(ctx: MonitorContext, target: DetailsTarget): HTMLElement | null {
+  const incident = target.incident;
+  if (!incident) return null;
   return h(
     'div',
-    { class: `alert-box severity-${alert.severity}` },
+    { class: `alert-box severity-${incident.severity}` },
     h(
       'p',
       {},
-      h('strong', {}, `${alert.severity === 'critical' ? 'Critical' : 'Warning'} alert`),
-      alert.resolved ? ' (resolved)' : ' (active)',
+      h('strong', {}, `${incident.severity === 'critical' ? 'Critical' : 'Warning'} incident`),
+      ` (${incident.state})`,
     ),
-    h('p', {}, alert.message),
-    h(
-      'p',
-      { class: 'muted' },
-      `Value ${formatValue(alert.value)} against threshold ${formatValue(alert.threshold)}.`,
-    ),
+    h('p', {}, incidentSentence(ctx, incident)),
   );
 }
 
@@ -100,7 +97,8 @@ async function fill(ctx: MonitorContext, target: DetailsTarget, body: HTMLElemen
       })
       .then((series) => series.points[0]);
   const answers = await Promise.all(groups.map((group) => Promise.allSettled(group.lines.map(fetchOne))));
-  const baseline = target.column ? ctx.dataset?.columns.find((c) => c.name === target.column) : undefined;
+  const dataset = target.column ? await ctx.dataset() : undefined;
+  const baseline = dataset?.columns.find((c) => c.name === target.column);
   replace(
     body,
     groups.map((group, g) =>
@@ -131,7 +129,10 @@ async function fill(ctx: MonitorContext, target: DetailsTarget, body: HTMLElemen
               const value =
                 answer?.status === 'rejected'
                   ? `not available: ${messageOf(answer.reason)}`
-                  : formatValue(point?.value, line.metric.count);
+                  : formatNumber(point?.value, {
+                      count: line.metric.count,
+                      percent: line.metric.id.endsWith('_percentage'),
+                    });
               return h(
                 'tr',
                 {},

@@ -1,11 +1,10 @@
-// The drift table: every input and output with its JSD and PSI over the range (the newest bin with data and the
-// range's highest bin), and what the baseline holds for it. Histograms need per-bin counts, which the API
-// does not report, so the baseline's range or categories stand in, and the table says so.
+// The columns table: every input and output with its drift (JSD against its noise floor, PSI) in the newest bin
+// with data and at the range's highest, and its share of bad values; each opens its column view.
 import type { DatasetColumn, Series } from '../api/types.js';
-import { formatValue, monitoredColumns } from '../monitor/catalog.js';
+import { formatPercent, formatValue, monitoredColumns } from '../monitor/catalog.js';
 import type { MonitorContext } from '../monitor/context.js';
 import { Dropped } from '../monitor/loader.js';
-import { highest, latest } from '../monitor/series-stats.js';
+import { beyondNoise, highest, latest } from '../monitor/series-stats.js';
 import { BIN_LABELS, formatTime } from '../monitor/time.js';
 import { h, replace, status } from '../ui/dom.js';
 import { messageOf } from './chart-panel.js';
@@ -13,9 +12,9 @@ import { messageOf } from './chart-panel.js';
 interface Row {
   column: string;
   role: 'input' | 'output';
-  baseline: DatasetColumn | undefined;
   jsd: Series;
   psi: Series;
+  bad: Series;
 }
 
 export function baselineSummary(column: DatasetColumn | undefined): string {
@@ -41,13 +40,13 @@ export class DriftTable {
     this.element = h(
       'section',
       { class: 'panel panel-wide', 'aria-labelledby': 'drift-table-title', 'data-panel': 'drift-table' },
-      h('h2', { id: 'drift-table-title' }, 'Drift by column'),
+      h('h2', { id: 'drift-table-title' }, 'Columns'),
       h(
         'p',
         { class: 'panel-description' },
-        'Each input and output over the selected range: the value in the newest bin with data, and the highest bin. ',
-        'Baseline versus current histograms need per-bin counts, which the metrics API does not report yet; ',
-        "the baseline's range or categories are shown instead.",
+        'Each input and output over the selected range, worst drift first. The noise floor is the JSD a sample ',
+        'of the same size drawn from the baseline itself would show: values near it are sampling noise. ',
+        'Open a column for its distribution against the baseline, its quantiles and its bad values.',
       ),
       this.body,
     );
@@ -72,11 +71,11 @@ export class DriftTable {
       this.body,
       h(
         'div',
-        { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Drift by column' },
+        { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Columns' },
         h(
           'table',
           { class: 'data drift-table' },
-          h('caption', {}, `JSD and PSI per ${bin} bin, worst column first`),
+          h('caption', {}, `Drift and bad values per ${bin} bin, worst column first`),
           h(
             'thead',
             {},
@@ -85,13 +84,12 @@ export class DriftTable {
               {},
               [
                 'Column',
-                'JSD newest',
-                'JSD highest',
+                'JSD newest (noise)',
+                'JSD highest (noise)',
                 'PSI newest',
                 'PSI highest',
-                'Bin details',
+                'Bad values, highest',
                 'Role',
-                'Baseline',
               ].map((title) => h('th', { scope: 'col' }, title)),
             ),
           ),
@@ -109,57 +107,73 @@ export class DriftTable {
     const query = (metric: string, column: string) =>
       ctx.loader.series({ metric, column, bin_size: ctx.bin, start: ctx.range.start, end: ctx.range.end });
     const columns = monitoredColumns(ctx.model);
-    // JSD first: the drift chart has asked for the same series, so they come from the cache.
-    const jsd = await Promise.all(columns.map((column) => query('jsd', column)));
-    const psi = await Promise.all(columns.map((column) => query('psi', column)));
+    // Asked together, so they travel in the view's one metrics query (JSD also feeds the drift chart).
+    const [jsd, psi, bad] = await Promise.all(
+      ['jsd', 'psi', 'any_violation_percentage'].map((metric) =>
+        Promise.all(columns.map((column) => query(metric, column))),
+      ),
+    );
     return columns.map((column, i) => ({
       column,
       role: ctx.model.outputs.includes(column) ? 'output' : 'input',
-      baseline: ctx.dataset?.columns.find((c) => c.name === column),
-      jsd: jsd[i] as Series,
-      psi: psi[i] as Series,
+      jsd: jsd?.[i] as Series,
+      psi: psi?.[i] as Series,
+      bad: bad?.[i] as Series,
     }));
   }
 
   private row(ctx: MonitorContext, row: Row): HTMLElement {
-    const top = highest(row.jsd.points);
-    const cell = (series: Series) => {
-      const newest = latest(series.points);
-      const peak = highest(series.points);
-      return [
-        h('td', { class: 'num' }, newest ? formatValue(newest.value) : 'no data'),
-        h(
-          'td',
-          { class: 'num' },
-          peak ? formatValue(peak.value) : 'no data',
-          peak ? h('span', { class: 'when' }, formatTime(peak.start, ctx.bin)) : null,
-        ),
-      ];
+    const jsdCell = (point: { value: number | null; start: number; noise?: number | null } | undefined) => {
+      if (!point || point.value === null) return h('td', { class: 'num' }, 'no data');
+      const drifting = beyondNoise(point);
+      return h(
+        'td',
+        { class: `num${drifting ? ' beyond-noise' : ''}` },
+        formatValue(point.value),
+        typeof point.noise === 'number'
+          ? h('span', { class: 'noise' }, ` (${formatValue(point.noise)})`)
+          : null,
+        drifting ? h('span', { class: 'flag' }, 'beyond noise') : null,
+        h('span', { class: 'when' }, formatTime(point.start, ctx.bin)),
+      );
     };
+    const peakJsd = highestPoint(row.jsd);
+    const newest = latest(row.psi.points);
+    const peakPsi = highest(row.psi.points);
+    const bad = highest(row.bad.points);
     return h(
       'tr',
-      {},
-      h('th', { scope: 'row', class: 'sticky' }, row.column),
-      cell(row.jsd),
-      cell(row.psi),
+      { 'data-column': row.column },
+      h(
+        'th',
+        { scope: 'row', class: 'sticky' },
+        h('a', { href: ctx.columnHref(row.column, peakJsd?.start) }, row.column),
+      ),
+      jsdCell(latest(row.jsd.points)),
+      jsdCell(peakJsd),
+      h('td', { class: 'num' }, newest ? formatValue(newest.value) : 'no data'),
       h(
         'td',
-        {},
-        top
-          ? h(
-              'button',
-              {
-                type: 'button',
-                class: 'secondary small',
-                'aria-label': `Details of ${row.column} in its highest JSD bin`,
-                onclick: () => ctx.openDetails({ column: row.column, binStart: top.start, binSize: ctx.bin }),
-              },
-              'Highest bin',
-            )
-          : '—',
+        { class: 'num' },
+        peakPsi ? formatValue(peakPsi.value) : 'no data',
+        peakPsi ? h('span', { class: 'when' }, formatTime(peakPsi.start, ctx.bin)) : null,
+      ),
+      h(
+        'td',
+        { class: 'num' },
+        bad && bad.value > 0
+          ? [
+              h('a', { href: ctx.columnHref(row.column, bad.start) }, formatPercent(bad.value)),
+              h('span', { class: 'when' }, formatTime(bad.start, ctx.bin)),
+            ]
+          : '0%',
       ),
       h('td', {}, row.role),
-      h('td', { class: 'baseline' }, baselineSummary(row.baseline)),
     );
   }
+}
+
+function highestPoint(series: Series) {
+  const top = highest(series.points);
+  return top ? series.points.find((p) => p.start === top.start) : undefined;
 }

@@ -1,16 +1,17 @@
 // The model-level charts of the Monitor view: traffic, and the performance metric of the model's task.
-import type { Point } from '../api/types.js';
-import { formatValue, metricInfo, performanceMetrics } from '../monitor/catalog.js';
+import {
+  axisTitle,
+  formatShare,
+  formatValue,
+  metricInfo,
+  performanceMetrics,
+  TRAFFIC,
+} from '../monitor/catalog.js';
 import { type MonitorContext, markersFor, thresholdsFor } from '../monitor/context.js';
 import { highest } from '../monitor/series-stats.js';
-import { binEnd, formatTime } from '../monitor/time.js';
+import { formatTime } from '../monitor/time.js';
 import { labelledSelect } from '../ui/dom.js';
-import { ChartPanel, notes, type PanelContent, query, seriesOf } from './chart-panel.js';
-
-function stillFilling(ctx: MonitorContext, points: Point[]): boolean {
-  const last = points[points.length - 1];
-  return last !== undefined && binEnd(ctx.bin, last.start) > Date.now();
-}
+import { ChartPanel, flagsOf, notes, type PanelContent, query, seriesOf } from './chart-panel.js';
 
 export class TrafficPanel extends ChartPanel {
   constructor(context: () => MonitorContext) {
@@ -22,21 +23,22 @@ export class TrafficPanel extends ChartPanel {
     const total = series.points.reduce((sum, p) => sum + (p.value ?? 0), 0);
     if (total === 0) return { empty: 'No events in this range. Publish events, or pick an earlier range.' };
     const peak = highest(series.points);
+    const { flags, note } = flagsOf(ctx, series.points);
     return {
       spec: {
         times: series.points.map((p) => p.start),
         series: [seriesOf('Events', series.points)],
         thresholds: thresholdsFor(ctx, 'traffic'),
         markers: markersFor(ctx, 'traffic'),
+        yLabel: axisTitle(TRAFFIC, ctx.bin),
+        flags,
         fromZero: true,
         count: true,
       },
       caption: [
         `${formatValue(total, true)} events in the range; the busiest bin had ${formatValue(peak?.value, true)}`,
         peak ? ` (${formatTime(peak.start, ctx.bin)}).` : '.',
-        stillFilling(ctx, series.points)
-          ? ' The newest bin has not ended yet, so it holds fewer events.'
-          : '',
+        note,
         ...notes(ctx, 'traffic'),
       ],
     };
@@ -72,8 +74,9 @@ export class PerformancePanel extends ChartPanel {
   protected async load(ctx: MonitorContext): Promise<PanelContent> {
     if (!this.metric)
       return { empty: `This model's task is ${ctx.model.task}: it has no performance metrics.` };
-    const series = await query(ctx, this.metric);
+    const [series, traffic] = await Promise.all([query(ctx, this.metric), query(ctx, 'traffic')]);
     const labelled = series.points.reduce((sum, p) => sum + p.count, 0);
+    const events = traffic.points.reduce((sum, p) => sum + p.count, 0);
     if (series.points.every((p) => p.value === null)) {
       return {
         empty:
@@ -81,17 +84,23 @@ export class PerformancePanel extends ChartPanel {
       };
     }
     const info = metricInfo(ctx.model, this.metric);
+    const { flags, note } = flagsOf(ctx, series.points);
     return {
       spec: {
         times: series.points.map((p) => p.start),
         series: [seriesOf(info.label, series.points)],
         thresholds: thresholdsFor(ctx, this.metric),
         markers: markersFor(ctx, this.metric),
+        yLabel: axisTitle(info, ctx.bin),
+        flags,
         fromZero: false,
         count: false,
       },
       caption: [
-        `${info.label} per bin over ${formatValue(labelled, true)} labelled events; bins without labels are gaps.`,
+        `${info.label} per bin over ${formatValue(labelled, true)} labelled events`,
+        events > 0 ? ` (${formatShare(labelled / events)} of the range's events)` : '',
+        '; bins without labels are gaps.',
+        note.replace('events', 'labelled events'),
         ...notes(ctx, this.metric),
       ],
     };

@@ -1,10 +1,12 @@
-// The Monitor view of one model: bin size and time range controls, then traffic, performance, drift and
-// integrity charts, the drift table and the alerts panel, loaded in that order so the first charts come first.
+// The Monitor view of one model: bin size and time range controls, the health summary, then traffic,
+// performance, drift and integrity charts, the columns table and the incidents panel; or, with a column chosen,
+// that column's view. The charts' series travel in one metrics query, the health in one summary request.
 import type { ApiClient } from '../api/client.js';
 import type { BinSize, DatasetInfo, ModelInfo } from '../api/types.js';
 import type { MonitorContext } from '../monitor/context.js';
 import { latestDataRange } from '../monitor/latest-range.js';
 import { SeriesLoader } from '../monitor/loader.js';
+import { SummarySource } from '../monitor/summary-source.js';
 import {
   alignToBins,
   BIN_LABELS,
@@ -17,13 +19,15 @@ import {
   type TimeRange,
   toInputValue,
 } from '../monitor/time.js';
-import type { RangePreset, Route } from '../state/route.js';
+import { formatRoute, type RangePreset, type Route } from '../state/route.js';
 import { h, replace, status, uid } from '../ui/dom.js';
 import { AlertsPanel } from './alerts.js';
 import { messageOf } from './chart-panel.js';
 import { DriftPanel, IntegrityPanel } from './column-panels.js';
+import { ColumnView } from './column-view.js';
 import { openDetails } from './details.js';
 import { DriftTable } from './drift-table.js';
+import { HealthPanel } from './health.js';
 import { PerformancePanel, TrafficPanel } from './model-panels.js';
 
 const MAX_BINS = 2000;
@@ -38,6 +42,14 @@ const RANGE_OPTIONS: Array<[RangePreset, string]> = [
 export class MonitorView {
   readonly element: HTMLElement;
   private readonly loader: SeriesLoader;
+  private readonly summaries: SummarySource;
+  private datasetRead: Promise<DatasetInfo | undefined> | undefined;
+  private column: string | undefined;
+  private at: number | undefined;
+  private columnView: ColumnView | undefined;
+  private overview: HTMLElement | undefined;
+  /** Whether the panels have been asked to draw: until then, incidents arriving have nothing to redraw. */
+  private rendered = false;
   private readonly summary = h('p', { class: 'range-summary', role: 'status' });
   private readonly customFields: HTMLElement;
   private readonly customStart: HTMLInputElement;
@@ -61,6 +73,9 @@ export class MonitorView {
     private readonly onRoute: (route: Route) => void,
   ) {
     this.loader = new SeriesLoader(api, model);
+    this.summaries = new SummarySource(api, model);
+    this.column = route.column;
+    this.at = route.at;
     this.preset = route.range ?? 'latest';
     const range =
       route.range === 'custom' && route.start !== undefined && route.end !== undefined
@@ -71,13 +86,20 @@ export class MonitorView {
     this.ctx = {
       api,
       loader: this.loader,
+      summaries: this.summaries,
       model,
-      dataset: undefined,
+      dataset: () => {
+        this.datasetRead ??= api
+          .dataset(model.project_id, model.dataset_id)
+          .catch((): DatasetInfo | undefined => undefined);
+        return this.datasetRead;
+      },
       bin: route.bin ?? defaultBinSize(range),
       range,
       rules: [],
-      alerts: [],
+      incidents: [],
       openDetails: (target) => openDetails(this.ctx, target),
+      columnHref: (column, at) => formatRoute({ ...this.route(), column, at }),
     };
     const binName = uid('bin');
     const bins = h(
@@ -149,13 +171,58 @@ export class MonitorView {
 
   async start(): Promise<void> {
     replace(this.content, status('loading', 'Finding the latest data…'));
-    const dataset = this.ctx.api
-      .dataset(this.model.project_id, this.model.dataset_id)
-      .catch((): DatasetInfo | undefined => undefined);
-    await this.resolvePreset(this.preset);
-    this.ctx = { ...this.ctx, dataset: await dataset };
+    // Rules and incidents do not depend on the range: asked at once, beside the latest-data probe.
     this.build();
-    await this.render();
+    const alerts = this.alertsPanel?.refresh();
+    await this.resolvePreset(this.preset);
+    this.show();
+    await Promise.all([this.render(false), alerts]);
+  }
+
+  /** The address of what is shown, as the hash holds it. */
+  private route(): Route {
+    return {
+      project: this.model.project_id,
+      model: this.model.model_id,
+      bin: this.binChosen ? this.ctx.bin : undefined,
+      range: this.preset,
+      ...(this.preset === 'custom' ? { start: this.chosen.start, end: this.chosen.end } : {}),
+    };
+  }
+
+  /** Follows the address when only the column (or its bin) changed: the column view, or back to the model. */
+  async navigate(route: Route): Promise<void> {
+    if (route.column === this.column && (route.at === this.at || route.column === undefined)) return;
+    const columnChanged = route.column !== this.column;
+    this.column = route.column;
+    this.at = route.at;
+    if (!columnChanged && this.columnView) return;
+    this.show();
+    window.scrollTo({ top: 0 });
+    // Answers are cached: drawing again costs no request unless the range changed meanwhile.
+    if (this.column) await this.columnView?.refresh();
+    else await Promise.all(this.panels.map((panel) => panel.refresh()));
+  }
+
+  /** Puts the overview or the column view under the controls. */
+  private show(): void {
+    if (!this.overview) return;
+    if (this.column) {
+      this.columnView = new ColumnView(
+        () => this.ctx,
+        this.column,
+        this.at,
+        (at) => {
+          this.at = at;
+          this.syncControls();
+        },
+        formatRoute(this.route()),
+      );
+      replace(this.content, this.columnView.element);
+    } else {
+      this.columnView = undefined;
+      replace(this.content, this.overview);
+    }
   }
 
   destroy(): void {
@@ -169,7 +236,7 @@ export class MonitorView {
       return;
     }
     try {
-      const { range, found } = await latestDataRange(this.loader, Date.now());
+      const { range, found } = await latestDataRange(this.summaries, Date.now());
       this.chosen = range;
       if (!found) this.summary.dataset.note = 'No traffic in the last year; showing the last 7 days.';
       else delete this.summary.dataset.note;
@@ -186,35 +253,37 @@ export class MonitorView {
     const drift = new DriftPanel(context);
     const integrity = new IntegrityPanel(context);
     const table = new DriftTable(context);
-    this.alertsPanel = new AlertsPanel(context, ({ rules, alerts }) => {
-      this.ctx = { ...this.ctx, rules, alerts };
-      for (const panel of [traffic, performance, drift, integrity]) void panel.refresh();
+    const health = new HealthPanel(context);
+    this.alertsPanel = new AlertsPanel(context, ({ rules, incidents }) => {
+      this.ctx = { ...this.ctx, rules, incidents };
+      if (!this.rendered) return;
+      for (const panel of [health, traffic, performance, drift, integrity]) void panel.refresh();
+      void this.columnView?.refresh();
     });
-    this.panels = [traffic, performance, drift, integrity, table];
-    replace(
-      this.content,
-      h(
-        'div',
-        { class: 'panels' },
-        traffic.element,
-        performance.element,
-        drift.element,
-        integrity.element,
-        table.element,
-        this.alertsPanel.element,
-      ),
+    this.panels = [health, traffic, performance, drift, integrity, table];
+    this.overview = h(
+      'div',
+      { class: 'panels' },
+      health.element,
+      traffic.element,
+      performance.element,
+      drift.element,
+      integrity.element,
+      table.element,
+      this.alertsPanel.element,
     );
   }
 
-  private async render(): Promise<void> {
+  private async render(withAlerts = true): Promise<void> {
     // Until the user picks a bin size, it follows the range: hours for a day or two, days for weeks.
     if (!this.binChosen) this.ctx = { ...this.ctx, bin: defaultBinSize(this.chosen) };
     this.ensureBinCount();
     this.ctx = { ...this.ctx, range: alignToBins(this.chosen, this.ctx.bin) };
     this.syncControls();
-    // Charts first (their requests queue in this order); the alerts panel redraws them when rules arrive.
-    const charts = this.panels.map((panel) => panel.refresh());
-    await Promise.all([...charts, this.alertsPanel?.refresh()]);
+    this.rendered = true;
+    // Every panel asks in this one turn, so their series leave together as one metrics query.
+    const drawn = this.column ? [this.columnView?.refresh()] : this.panels.map((panel) => panel.refresh());
+    await Promise.all([...drawn, withAlerts ? this.alertsPanel?.refresh() : undefined]);
   }
 
   /** Keeps a chart under MAX_BINS points by moving to a larger bin, and says so. */
@@ -239,13 +308,7 @@ export class MonitorView {
     const bins = binCount(bin, range.start, range.end);
     const note = this.summary.dataset.note ? ` ${this.summary.dataset.note}` : '';
     this.summary.textContent = `Showing ${formatTime(range.start)} to ${formatTime(range.end)} in ${bins} ${bin} bin${bins === 1 ? '' : 's'}.${note}`;
-    this.onRoute({
-      project: this.model.project_id,
-      model: this.model.model_id,
-      bin: this.binChosen ? bin : undefined,
-      range: this.preset,
-      ...(this.preset === 'custom' ? { start: this.chosen.start, end: this.chosen.end } : {}),
-    });
+    this.onRoute({ ...this.route(), column: this.column, at: this.column ? this.at : undefined });
   }
 
   private async setBin(bin: BinSize): Promise<void> {
@@ -254,7 +317,7 @@ export class MonitorView {
     this.loader.dropQueued();
     this.binChosen = true;
     this.ctx = { ...this.ctx, bin };
-    await this.render();
+    await this.render(false);
   }
 
   private async setPreset(preset: RangePreset): Promise<void> {
@@ -267,7 +330,7 @@ export class MonitorView {
     delete this.summary.dataset.note;
     this.loader.dropQueued();
     await this.resolvePreset(preset);
-    await this.render();
+    await this.render(false);
   }
 
   private async applyCustom(event: Event): Promise<void> {
@@ -281,11 +344,12 @@ export class MonitorView {
     delete this.summary.dataset.note;
     this.loader.dropQueued();
     this.chosen = { start, end };
-    await this.render();
+    await this.render(false);
   }
 
   private async reload(): Promise<void> {
     this.loader.clear();
+    this.summaries.clear();
     delete this.summary.dataset.note;
     await this.resolvePreset(this.preset);
     await this.render();

@@ -1,0 +1,121 @@
+// `npm run bench:dashboard`: the Monitor view of the demo model in Debian's chromium (playwright-core): the time
+// from navigation until the whole view is drawn (health summary, the four charts, the columns table and the
+// incidents), and the API requests it took; then the same for the column view. The local service runs in this
+// process on a fresh data dir, seeded with `npm run demo`'s data.
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startLocalService } from '../local/service.js';
+import { DEMO_MODEL, DEMO_PROJECT, seedDemo } from '../scripts/demo.js';
+import { CHROMIUM, dashboardFor, ensureDashboardBuilt, launchChromium } from '../test/web/support.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const VIEWPORT = { width: 1440, height: 900 };
+
+/** What "drawn" means for each view: every one of these is on the page. */
+const VIEWS = {
+  monitor: {
+    hash: `#/${DEMO_PROJECT}/${DEMO_MODEL}`,
+    ready: [
+      '[data-panel="health"] .health-list',
+      'figure[data-chart="traffic"] canvas',
+      'figure[data-chart="performance"] canvas',
+      'figure[data-chart="drift"] canvas',
+      'figure[data-chart="integrity"] canvas',
+      '[data-panel="drift-table"] table',
+      '[data-panel="alerts"] li[data-incident]',
+    ],
+  },
+  column: {
+    hash: `#/${DEMO_PROJECT}/${DEMO_MODEL}?range=latest&column=Age`,
+    ready: [
+      'figure[data-chart="distribution"] .bar-row',
+      'figure[data-chart="quantiles"] canvas',
+      'figure[data-chart="column-drift"] canvas',
+      'figure[data-chart="column-integrity"] canvas',
+    ],
+  },
+};
+
+interface Run {
+  ms: number;
+  requests: string[];
+}
+
+async function measure(browser: Browser, url: string, token: string, view: keyof typeof VIEWS): Promise<Run> {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript({
+    content: `sessionStorage.setItem('modelwatch.token', ${JSON.stringify(token)});`,
+  });
+  const page: Page = await context.newPage();
+  const requests: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (path.startsWith('/v1/'))
+      requests.push(`${request.method()} ${path.replace(/^.*\/models\/[^/]+/, '…')}`);
+  });
+  await page.goto(`${url}/${VIEWS[view].hash}`);
+  // The browser's own clock from navigation start, polled every animation frame.
+  const ms = (await (
+    await page.waitForFunction(
+      (selectors) => selectors.every((s) => document.querySelector(s)) && performance.now(),
+      VIEWS[view].ready,
+      { timeout: 60_000, polling: 'raf' },
+    )
+  ).jsonValue()) as number;
+  // Anything asked after the view is drawn counts too.
+  await page.waitForTimeout(1000);
+  await context.close();
+  return { ms, requests };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+
+async function main(): Promise<void> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is absent: apt-get install chromium`);
+  const dataDir = await mkdtemp(join(tmpdir(), 'modelwatch-bench-dashboard-'));
+  const build = await ensureDashboardBuilt();
+  const service = await startLocalService({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    adminToken: 'bench',
+    monitorIntervalMs: 0,
+  });
+  let browser: Browser | undefined;
+  try {
+    const seeding = Date.now();
+    const demo = await seedDemo({ url: service.url, adminToken: 'bench' });
+    console.log(
+      `demo seeded in ${((Date.now() - seeding) / 1000).toFixed(1)} s: ${demo.events} events, ${demo.labels} labels (web/dist ${build})`,
+    );
+    const dashboard = await dashboardFor(service.url);
+    browser = await launchChromium();
+    // One run to warm the service's caches and the browser, not counted.
+    await measure(browser, dashboard.url, demo.token, 'monitor');
+    for (const view of Object.keys(VIEWS) as Array<keyof typeof VIEWS>) {
+      const runs: Run[] = [];
+      for (let i = 0; i < RUNS; i++) runs.push(await measure(browser, dashboard.url, demo.token, view));
+      const times = runs.map((run) => run.ms);
+      const counts = runs.map((run) => run.requests.length);
+      console.log(
+        `\n${view} view, ${RUNS} runs: drawn in median ${Math.round(median(times))} ms ` +
+          `(min ${Math.round(Math.min(...times))}, max ${Math.round(Math.max(...times))}); ` +
+          `${Math.max(...counts)} API requests at most`,
+      );
+      for (const request of runs[0]?.requests ?? []) console.log(`  ${request}`);
+    }
+    await dashboard.close();
+  } finally {
+    await browser?.close();
+    await service.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error.stack ?? error.message);
+  process.exit(1);
+});
