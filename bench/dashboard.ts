@@ -11,6 +11,11 @@ import { startLocalService } from '../local/service.js';
 import { DEMO_MODEL, DEMO_PROJECT, seedDemo } from '../scripts/demo.js';
 import { CHROMIUM, dashboardFor, ensureDashboardBuilt, launchChromium } from '../test/web/support.js';
 
+/** The browser's window, in functions that run in the page (this program is typed for Node). */
+interface BrowserWindow {
+  document: { querySelector(selector: string): unknown };
+}
+
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const VIEWPORT = { width: 1440, height: 900 };
 
@@ -60,7 +65,9 @@ async function measure(browser: Browser, url: string, token: string, view: keyof
   // The browser's own clock from navigation start, polled every animation frame.
   const ms = (await (
     await page.waitForFunction(
-      (selectors) => selectors.every((s) => document.querySelector(s)) && performance.now(),
+      (selectors) =>
+        selectors.every((s) => (globalThis as unknown as BrowserWindow).document.querySelector(s)) &&
+        performance.now(),
       VIEWS[view].ready,
       { timeout: 60_000, polling: 'raf' },
     )

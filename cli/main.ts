@@ -10,6 +10,7 @@ import { metricCommands } from './commands/metrics.js';
 import { modelCommands } from './commands/models.js';
 import { projectCommands } from './commands/projects.js';
 import { publishCommand } from './commands/publish.js';
+import { segmentCommands } from './commands/segments.js';
 import { tokenCommands } from './commands/tokens.js';
 import { EXIT, PartialFailure, UsageError } from './errors.js';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   metricCommands(program);
   alertCommands(program);
   incidentCommands(program);
+  segmentCommands(program);
   return program;
 }
 

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'already_exists'
+  | 'segment_not_ready'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'internal_error'

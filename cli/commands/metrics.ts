@@ -35,6 +35,8 @@ export function metricCommands(program: Command): void {
       repeatable,
     )
     .option('--column <name>', 'the column, for per-column metrics (or __ANY__ for integrity)')
+    .option('--segment <id>', 'a segment: the series of its events only')
+    .option('--baseline <baseline>', 'drift metrics: dataset (default), window:<start>:<end> or previous:<n>')
     .action(async (mode: string | undefined, options: MetricOptions, command: Command) => {
       if (mode !== undefined && mode !== 'query')
         throw new UsageError(`unknown metrics mode '${mode}' (query?)`);
@@ -47,6 +49,8 @@ export function metricCommands(program: Command): void {
         const series = await client.getMetrics(options.project, options.model, {
           metric: metrics[0] as string,
           column: options.column,
+          segment: options.segment,
+          baseline: options.baseline,
           ...range,
         });
         const rows = series.points.map((point) => [isoTime(point.start), point.value, point.count]);
@@ -56,7 +60,11 @@ export function metricCommands(program: Command): void {
       const answer = await client.queryMetrics(
         options.project,
         options.model,
-        metrics.map(seriesSpecOf),
+        metrics.map((text) => ({
+          ...seriesSpecOf(text),
+          segment: options.segment,
+          baseline: options.baseline,
+        })),
         range,
       );
       const rows = answer.series.flatMap((series) =>
@@ -121,4 +129,6 @@ interface RangeCommandOptions extends ModelOptions {
 interface MetricOptions extends RangeCommandOptions {
   metric?: string[];
   column?: string;
+  segment?: string;
+  baseline?: string;
 }

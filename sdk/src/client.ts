@@ -21,6 +21,9 @@ import type {
   Page,
   Project,
   PublishAnswer,
+  Segment,
+  SegmentBreakdown,
+  SegmentDefinition,
   StoredEvent,
   TimeInput,
   Upload,
@@ -44,6 +47,10 @@ export interface UploadDatasetOptions {
 export interface MetricsQuery {
   metric: string;
   column?: string;
+  /** A segment id: the metric over the segment's events only. */
+  segment?: string;
+  /** Drift metrics: `dataset` (default), `window:<start>:<end>` or `previous:<n>`. */
+  baseline?: string;
   /** @default 'hour' */
   binSize?: BinSize;
   /** Default: 7 days before end. */
@@ -56,6 +63,8 @@ export interface MetricsQuery {
 export interface SeriesSpec {
   metric: string;
   column?: string;
+  segment?: string;
+  baseline?: string;
 }
 
 /** The bins and range of a metrics query, a distribution or a summary. */
@@ -301,6 +310,8 @@ export class Modelwatch {
       query: {
         metric: query.metric,
         column: query.column,
+        segment: query.segment,
+        baseline: query.baseline,
         bin_size: query.binSize,
         start: timeOf(query.start),
         end: timeOf(query.end),
@@ -329,12 +340,12 @@ export class Modelwatch {
     projectId: string,
     modelId: string,
     column: string,
-    options: RangeOptions = {},
+    options: RangeOptions & { segment?: string } = {},
   ): Promise<Distribution> {
     const spec = {
       method: 'GET',
       path: `${this.modelPath(projectId, modelId)}/distributions`,
-      query: { column, ...rangeOf(options) },
+      query: { column, segment: options.segment, ...rangeOf(options) },
     } as const;
     return (await this.transport.request<Distribution>(spec)).body;
   }
@@ -347,6 +358,63 @@ export class Modelwatch {
       query: rangeOf(options),
     } as const;
     return (await this.transport.request<ModelSummary>(spec)).body;
+  }
+
+  // Segments
+
+  /** Defines (or changes) a segment of a model: the events whose values pass every condition of `filter`. */
+  async putSegment(
+    projectId: string,
+    modelId: string,
+    segmentId: string,
+    definition: SegmentDefinition,
+  ): Promise<Segment> {
+    const path = `${this.modelPath(projectId, modelId)}/segments/${encodeURIComponent(segmentId)}`;
+    return (await this.transport.request<Segment>({ method: 'PUT', path, json: definition })).body;
+  }
+
+  /** The model's segments, defined and automatic (`segment_by`), with their build state. */
+  async listSegments(projectId: string, modelId: string): Promise<Segment[]> {
+    const path = `${this.modelPath(projectId, modelId)}/segments`;
+    return (await this.transport.request<{ items: Segment[] }>({ method: 'GET', path })).body.items;
+  }
+
+  async getSegment(projectId: string, modelId: string, segmentId: string): Promise<Segment> {
+    const path = `${this.modelPath(projectId, modelId)}/segments/${encodeURIComponent(segmentId)}`;
+    return (await this.transport.request<Segment>({ method: 'GET', path })).body;
+  }
+
+  async deleteSegment(projectId: string, modelId: string, segmentId: string): Promise<void> {
+    const path = `${this.modelPath(projectId, modelId)}/segments/${encodeURIComponent(segmentId)}`;
+    await this.transport.request({ method: 'DELETE', path });
+  }
+
+  /** The segments of a `segment_by` column ranked by a metric in one bin: which value drove a change. */
+  async segmentBreakdown(
+    projectId: string,
+    modelId: string,
+    query: {
+      column: string;
+      metric: string;
+      metricColumn?: string;
+      binSize?: BinSize;
+      at?: TimeInput;
+      order?: 'asc' | 'desc';
+    },
+  ): Promise<SegmentBreakdown> {
+    const spec = {
+      method: 'GET',
+      path: `${this.modelPath(projectId, modelId)}/segments/breakdown`,
+      query: {
+        column: query.column,
+        metric: query.metric,
+        metric_column: query.metricColumn,
+        bin_size: query.binSize,
+        at: timeOf(query.at),
+        order: query.order,
+      },
+    } as const;
+    return (await this.transport.request<SegmentBreakdown>(spec)).body;
   }
 
   /** Folds everything published so far into the metrics and evaluates alert rules (admin token). */

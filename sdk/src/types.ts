@@ -37,3 +37,6 @@ export interface Page<T> {
 
 /** A time in a request: epoch milliseconds, an ISO-8601 string, or a Date. */
 export type TimeInput = number | string | Date;
+export type Segment = z.infer<typeof api.segmentSchema>;
+export type SegmentBreakdown = z.infer<typeof api.breakdownSchema>;
+export type SegmentDefinition = z.input<typeof api.segmentBody>;

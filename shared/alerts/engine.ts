@@ -2,6 +2,7 @@
 // bins whose hours changed (new events, late labels, rebuilt profiles), and the bin after each unsettled incident.
 // Records are upserted, one per rule, bin and column, and grouped into incidents; the notifications the incidents
 // call for are sent once every rule is evaluated (delivery.ts).
+import type { MetricResult } from '../metrics/definition.js';
 import { computeMetric } from '../metrics/registry.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import { profilesByBin } from '../monitoring/series.js';
@@ -21,6 +22,15 @@ export { alertIdOf } from './records.js';
 export interface AlertDeps extends DeliveryDeps {
   profiles: ProfileStore;
 }
+
+/** A rule's metric per bin and column over [from, to), and whether a bin holds data. */
+export interface RuleBins {
+  has(bin: number): boolean;
+  metricAt(bin: number, column: string | null): MetricResult;
+}
+
+/** Reads what a rule compares (its segment and baseline included); undefined: the model's own bins. */
+export type RuleBinReader = (rule: AlertRule, from: number, to: number) => Promise<RuleBins | undefined>;
 
 export interface AlertSummary {
   bins_evaluated: number;
@@ -72,6 +82,7 @@ export async function evaluateModelAlerts(
   version: number,
   spec: MonitorSpec,
   changedHours: number[],
+  reader?: RuleBinReader,
 ): Promise<AlertSummary> {
   const now = deps.clock();
   const summary: AlertSummary = {
@@ -102,7 +113,8 @@ export async function evaluateModelAlerts(
       const dependent = shiftBins(rule.bin_size, binStartOf(rule.bin_size, hour), reach(rule));
       if (!completed(rule, dependent, now)) stillPending.add(hour);
     }
-    if (dueBins.length > 0) await evaluateBins(deps, model, version, spec, rule, dueBins, tracker, summary);
+    if (dueBins.length > 0)
+      await evaluateBins(deps, model, version, spec, rule, dueBins, tracker, summary, reader);
   }
   await tracker.closeOrphans(new Map(allRules.map((rule) => [rule.rule_id, rule])));
   for (const rule of rules.filter((r) => r.needs_backfill)) await tracker.closeHistory(rule);
@@ -157,18 +169,16 @@ async function evaluateBins(
   bins: number[],
   tracker: IncidentTracker,
   summary: AlertSummary,
+  reader?: RuleBinReader,
 ): Promise<void> {
   const from = previousBin(rule.bin_size, bins[0] as number, reach(rule));
   const to = nextBinStart(rule.bin_size, bins[bins.length - 1] as number);
-  const byBin = await profilesByBin(deps.profiles, model, version, rule.bin_size, from, to);
+  const byBin =
+    (await reader?.(rule, from, to)) ??
+    (await modelBins(deps.profiles, model, version, spec, rule, from, to));
   const columns: Array<string | null> = rule.columns.length > 0 ? rule.columns : [null];
   for (const column of columns) {
-    const metricAt = (bin: number) => {
-      const profile = byBin.get(bin);
-      return profile
-        ? computeMetric(rule.metric, profile, spec, column ?? undefined)
-        : { value: null, count: 0 };
-    };
+    const metricAt = (bin: number) => byBin.metricAt(bin, column);
     /** What bin alone compares to, and the severity it reaches: null for no breach or too few events. */
     const breachAt = (bin: number) => {
       const current = metricAt(bin);
@@ -207,4 +217,25 @@ async function evaluateBins(
       else await upsertRecord(deps, rule, outcome, tracker, summary);
     }
   }
+}
+
+async function modelBins(
+  profiles: ProfileStore,
+  model: ModelRef,
+  version: number,
+  spec: MonitorSpec,
+  rule: AlertRule,
+  from: number,
+  to: number,
+): Promise<RuleBins> {
+  const byBin = await profilesByBin(profiles, model, version, rule.bin_size, from, to);
+  return {
+    has: (bin) => byBin.has(bin),
+    metricAt(bin, column) {
+      const profile = byBin.get(bin);
+      return profile
+        ? computeMetric(rule.metric, profile, spec, column ?? undefined)
+        : { value: null, count: 0 };
+    },
+  };
 }

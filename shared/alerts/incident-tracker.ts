@@ -3,10 +3,11 @@
 import type { AlertStore } from '../storage/alerts.js';
 import type { ModelRef } from '../storage/profiles.js';
 import { binAfter, closedQuietly, incidentIdOf, isSettled, withFiring, withQuiet } from './incidents.js';
+import type { SegmentedRule } from './rules.js';
 import type { AlertRecord, AlertRule, Incident, Severity } from './types.js';
 
-/** Segments do not exist yet; incidents and records carry the field so they can join the key later. */
-const NO_SEGMENT = null;
+/** A rule watches one segment (or the whole model): its incidents all carry it. */
+const segmentOf = (rule: AlertRule): string | null => (rule as SegmentedRule).segment ?? null;
 
 export class IncidentTracker {
   /** Every incident of the model this run loaded or changed, as stored now. */
@@ -46,8 +47,10 @@ export class IncidentTracker {
     );
     // The bin's own incident first (a re-evaluation), then the one it continues, else a new one.
     const id =
-      existing?.incident_id ?? neighbour?.incident_id ?? incidentIdOf(rule.rule_id, column, NO_SEGMENT, bin);
-    const firing = { rule, column, segment: NO_SEGMENT, bin, severity, now: this.clock() };
+      existing?.incident_id ??
+      neighbour?.incident_id ??
+      incidentIdOf(rule.rule_id, column, segmentOf(rule), bin);
+    const firing = { rule, column, segment: segmentOf(rule), bin, severity, now: this.clock() };
     await this.update(id, (current) => withFiring(current, firing));
     return id;
   }
@@ -93,7 +96,7 @@ export class IncidentTracker {
 
   private sameSeries(rule: AlertRule, column: string | null): Incident[] {
     return [...this.seen.values()].filter(
-      (i) => i.rule_id === rule.rule_id && i.column === column && i.segment === NO_SEGMENT,
+      (i) => i.rule_id === rule.rule_id && i.column === column && i.segment === segmentOf(rule),
     );
   }
 }

@@ -1,5 +1,7 @@
 // The words of an alert, as a person reads them: metric and column names, the bin in UTC with its size, value,
 // threshold and event count, and a link to the bin on the dashboard. Used by records and every channel.
+
+import type { SegmentedRule } from './rules.js';
 import type { AlertRecord, AlertRule, IncidentEvent, Notice } from './types.js';
 
 const ANY_COLUMN = '__ANY__';
@@ -67,11 +69,17 @@ export function recordMessage(rule: AlertRule, firing: Firing): string {
       ? `changed by ${number(firing.compared * 100)}% against ${rule.compare_bin_delta} ${rule.bin_size}(s) earlier`
       : `was ${number(firing.compared)}`;
   const relation = rule.condition === 'greater' ? 'above' : 'below';
-  return `${firing.severity.toUpperCase()}: ${subjectInWords(rule.metric, firing.column)} ${measured} in ${binInWords(rule.bin_size, firing.bin)} (${events(firing.eventCount)}), ${relation} the ${firing.severity} threshold ${number(firing.threshold)} (rule '${rule.name}', model ${rule.project_id}/${rule.model_id})`;
+  return `${firing.severity.toUpperCase()}: ${subjectInWords(rule.metric, firing.column)}${inSegment(rule)} ${measured} in ${binInWords(rule.bin_size, firing.bin)} (${events(firing.eventCount)}), ${relation} the ${firing.severity} threshold ${number(firing.threshold)} (rule '${rule.name}', model ${rule.project_id}/${rule.model_id})`;
 }
 
 export function resolvedMessage(rule: AlertRule, column: string | null, compared: number | null): string {
-  return `RESOLVED: ${subjectInWords(rule.metric, column)} is back within the thresholds${compared === null ? '' : ` (${number(compared)})`} (rule '${rule.name}', model ${rule.project_id}/${rule.model_id})`;
+  return `RESOLVED: ${subjectInWords(rule.metric, column)}${inSegment(rule)} is back within the thresholds${compared === null ? '' : ` (${number(compared)})`} (rule '${rule.name}', model ${rule.project_id}/${rule.model_id})`;
+}
+
+/** ` in segment Geography=Germany` for a rule on a segment, else nothing. */
+function inSegment(rule: AlertRule): string {
+  const segment = (rule as SegmentedRule).segment;
+  return segment ? ` in segment ${segment}` : '';
 }
 
 /** The dashboard's monitor page, opened on the record's bin. */

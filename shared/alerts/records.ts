@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { AlertDeps, AlertSummary } from './engine.js';
 import type { IncidentTracker } from './incident-tracker.js';
 import { recordMessage, resolvedMessage } from './messages.js';
+import type { SegmentedRule } from './rules.js';
 import type { AlertRecord, AlertRule, Severity } from './types.js';
 
 /** What one bin of one column came to. */
@@ -62,7 +63,7 @@ export async function upsertRecord(
     baseline_value: rule.compare_to === 'time_period' ? outcome.earlier : null,
     threshold: firing.threshold,
     event_count: outcome.eventCount,
-    segment: null,
+    segment: (rule as SegmentedRule).segment ?? null,
     incident_id: incidentId,
     message: recordMessage(rule, { column, bin, ...firing, eventCount: outcome.eventCount }),
     resolved: false,

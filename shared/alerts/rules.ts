@@ -26,7 +26,14 @@ export interface RuleRequest {
   evaluation_delay?: number;
   enabled?: boolean;
   muted?: boolean;
+  /** Evaluate on a segment's events only (checked by the caller against the model's segments). */
+  segment?: string;
+  /** What drift compares with: `dataset`, `window:<start>:<end>` or `previous:<n>`. */
+  baseline?: string;
 }
+
+/** A rule with the segment and baseline it may be evaluated on (contract section 10). */
+export type SegmentedRule = AlertRule & { segment?: string; baseline?: string };
 
 export type RulePatch = Partial<
   Pick<
@@ -163,7 +170,9 @@ export async function createRule(
     created_at: now,
     updated_at: now,
     needs_backfill: true,
-  };
+    ...(request.segment !== undefined ? { segment: request.segment } : {}),
+    ...(request.baseline !== undefined ? { baseline: request.baseline } : {}),
+  } as SegmentedRule;
   checkNoiseControl(rule);
   await subscribeRecipients(deps, rule.notifications);
   await deps.alerts.putRule(rule);

@@ -77,7 +77,7 @@ export interface AlertRecord {
   threshold: number;
   /** Events behind the value in this bin (traffic, or data_count for performance metrics). */
   event_count?: number;
-  /** Segments do not exist yet: always null, kept so records and incidents have the same key. */
+  /** The segment the rule watches; null for the whole model. */
   segment?: string | null;
   /** The incident this firing belongs to. */
   incident_id?: string;

@@ -13,6 +13,7 @@ import { incidentRoutes } from './routes/incidents.js';
 import { metricRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
 import { projectRoutes } from './routes/projects.js';
+import { segmentRoutes } from './routes/segments.js';
 import { tokenRoutes } from './routes/tokens.js';
 import type { Services } from './services.js';
 
@@ -62,6 +63,7 @@ export function createApp(services: Services, extend?: (app: Router) => void) {
   app.route('/', datasetRoutes());
   app.route('/', modelRoutes());
   app.route('/', eventRoutes());
+  app.route('/', segmentRoutes());
   app.route('/', metricRoutes());
   app.route('/', alertRoutes());
   app.route('/', incidentRoutes());

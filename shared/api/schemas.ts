@@ -106,7 +106,12 @@ export const modelBody = z
 const binEdgesSchema = z.object({ edges: z.array(z.number()).min(1).max(100) }).openapi('BinEdges');
 
 export const monitoringBody = z
-  .object({ bins: z.record(z.string(), binEdgesSchema).default({}) })
+  .object({
+    bins: z.record(z.string(), binEdgesSchema).default({}),
+    segment_by: z.array(z.string().min(1)).max(3).optional().openapi({
+      description: 'Up to 3 columns, one automatic segment per frequent value; left out: kept as it is',
+    }),
+  })
   .openapi('MonitoringConfigRequest');
 
 export const modelInfoSchema = z
@@ -126,6 +131,7 @@ export const modelInfoSchema = z
     created_at: z.number().int(),
     monitoring: z.object({
       bins: z.record(z.string(), binEdgesSchema),
+      segment_by: z.array(z.string()).optional(),
       version: z.number().int(),
       updated_at: z.number().int(),
     }),
@@ -208,11 +214,13 @@ export const metricsQuery = z.object({
     description: 'Epoch ms or ISO-8601 (exclusive); default: now',
     example: '2026-11-08T00:00:00Z',
   }),
-  segment: z.string().optional().openapi({ description: 'Not available yet: any value answers 400' }),
-  baseline: z
-    .string()
-    .optional()
-    .openapi({ description: '`dataset` (the default); other baselines are not available yet' }),
+  segment: z.string().optional().openapi({
+    description: 'A segment id (defined, or automatic `<column>=<value>`): the series of its events only',
+  }),
+  baseline: z.string().optional().openapi({
+    description:
+      '`dataset` (default), `window:<start>:<end>` or `previous:<n>`, for drift metrics on drift bins',
+  }),
 });
 
 export const seriesSchema = z
@@ -299,6 +307,13 @@ export const ruleBody = z
       .openapi({ description: 'Hours to wait after a bin ends' }),
     enabled: z.boolean().default(true),
     muted: z.boolean().default(false),
+    segment: z.string().min(1).optional().openapi({
+      description: 'A segment id (defined, or automatic `<column>=<value>`): the series of its events only',
+    }),
+    baseline: z.string().min(1).optional().openapi({
+      description:
+        '`dataset` (default), `window:<start>:<end>` or `previous:<n>`, for drift metrics on drift bins',
+    }),
   })
   .openapi('AlertRuleRequest');
 
@@ -341,6 +356,8 @@ export const ruleSchema = z
     evaluation_delay: z.number(),
     enabled: z.boolean(),
     muted: z.boolean(),
+    segment: z.string().optional(),
+    baseline: z.string().optional(),
     created_at: z.number().int(),
     updated_at: z.number().int(),
     webhook_secret: z
@@ -407,9 +424,13 @@ export const metricsQueryBody = z
         z.object({
           metric: z.string().min(1).openapi({ example: 'jsd' }),
           column: z.string().optional().openapi({ example: 'CreditScore' }),
-          segment: z.string().optional().openapi({ description: 'Not available yet: any value answers 400' }),
+          segment: z.string().optional().openapi({
+            description:
+              'A segment id (defined, or automatic `<column>=<value>`): the series of its events only',
+          }),
           baseline: z.string().optional().openapi({
-            description: '`dataset` (the default); other baselines are not available yet',
+            description:
+              '`dataset` (default), `window:<start>:<end>` or `previous:<n>`, for drift metrics on drift bins',
           }),
         }),
       )
@@ -435,7 +456,9 @@ const rangeQuery = {
 export const distributionsQuery = z.object({
   column: z.string().min(1).openapi({ example: 'CreditScore' }),
   ...rangeQuery,
-  segment: z.string().optional().openapi({ description: 'Not available yet: any value answers 400' }),
+  segment: z.string().optional().openapi({
+    description: 'A segment id (defined, or automatic `<column>=<value>`): the series of its events only',
+  }),
 });
 
 export const distributionSchema = z
@@ -555,3 +578,71 @@ export const snoozeBody = z
       .openapi({ description: 'Epoch ms or ISO-8601; nothing is sent for the incident until then' }),
   })
   .openapi('IncidentSnooze');
+
+// Segments and baselines (contract section 10).
+const segmentValue = z.union([z.string(), z.number(), z.boolean()]);
+const segmentCondition = z.union([
+  z.object({ in: z.array(segmentValue).min(1).max(1000) }).strict(),
+  z.object({ min: z.number().optional(), max: z.number().optional() }).strict(),
+]);
+
+export const segmentParams = modelParams.extend({
+  segment_id: modelIdSchema.openapi({ example: 'germany_premium' }),
+});
+
+export const segmentBody = z
+  .object({
+    name: z.string().min(1).max(200),
+    filter: z.record(z.string(), segmentCondition).openapi({
+      example: { geography: { in: ['Germany'] }, age: { min: 18, max: 30 } },
+    }),
+  })
+  .openapi('SegmentRequest');
+
+export const segmentSchema = z
+  .object({
+    segment_id: z.string(),
+    name: z.string(),
+    filter: z.record(z.string(), z.unknown()),
+    automatic: z.boolean(),
+    version: z.number().int(),
+    state: z.enum(['ready', 'building']),
+    progress: z.object({ hours_done: z.number().int(), hours_total: z.number().int() }).optional(),
+    created_at: z.number().int().optional(),
+    updated_at: z.number().int().optional(),
+  })
+  .openapi('Segment');
+
+export const segmentListSchema = z.object({ items: z.array(segmentSchema) }).openapi('SegmentList');
+
+export const breakdownQuery = z.object({
+  column: z.string().min(1).openapi({ description: 'A segment_by column', example: 'geography' }),
+  metric: z.string().min(1).openapi({ example: 'accuracy' }),
+  metric_column: z.string().optional().openapi({ description: 'The column of a per-column metric' }),
+  baseline: z.string().optional(),
+  bin_size: binSizeSchema.optional().default('day'),
+  at: z
+    .string()
+    .optional()
+    .openapi({ description: 'A time in the bin to rank (epoch ms or ISO-8601); default: now' }),
+  order: z.enum(['asc', 'desc']).optional().default('desc'),
+});
+
+export const breakdownSchema = z
+  .object({
+    column: z.string(),
+    metric: z.string(),
+    bin_size: binSizeSchema,
+    bin_start: z.number().int(),
+    items: z.array(
+      z.object({
+        segment_id: z.string(),
+        value: z.number().nullable(),
+        count: z.number(),
+        previous_value: z.number().nullable(),
+        previous_count: z.number(),
+        change: z.number().nullable(),
+      }),
+    ),
+  })
+  .openapi('SegmentBreakdown');

@@ -2,12 +2,13 @@
 import { loadProfile } from '../datasets/baseline-store.js';
 import { type DatasetDeps, requireDataset, requireProjectExists } from '../datasets/datasets.js';
 import { InvalidInput, NotFound } from '../errors.js';
-import type { BinEdges, ModelInfo, MonitoringConfig } from '../schema/types.js';
+import type { BinEdges, ModelInfo } from '../schema/types.js';
 import type { ProfileStore } from '../storage/profiles.js';
-import type { ModelRecord, RegistryStore } from '../storage/registry.js';
+import type { ModelMonitoring, ModelRecord, RegistryStore } from '../storage/registry.js';
 import { buildModelRecord, type ModelRequest } from './register.js';
+import { checkSegmentBy } from './segments.js';
 
-export type ModelView = ModelInfo & { monitoring: MonitoringConfig };
+export type ModelView = ModelInfo & { monitoring: ModelMonitoring };
 
 const MAX_EDGES = 100;
 
@@ -43,16 +44,27 @@ export async function getModel(
   return viewOf(await requireModel(registry, projectId, modelId));
 }
 
-/** Replaces the explicit drift bins; columns left out go back to the baseline's deciles. */
+/**
+ * Replaces the explicit drift bins; columns left out go back to the baseline's deciles. `segment_by` left out
+ * keeps the model's automatic segments (an empty list removes them).
+ */
 export async function setMonitoring(
   deps: DatasetDeps & { profiles: ProfileStore },
   projectId: string,
   modelId: string,
   bins: Record<string, BinEdges>,
+  segmentBy?: string[],
 ): Promise<ModelView> {
   const model = await requireModel(deps.registry, projectId, modelId);
   checkBins(model, bins);
-  const config: MonitoringConfig = { bins, version: model.monitoring.version + 1, updated_at: deps.clock() };
+  const segment_by = segmentBy ?? model.monitoring.segment_by ?? [];
+  checkSegmentBy(model, segment_by);
+  const config: ModelMonitoring = {
+    bins,
+    segment_by,
+    version: model.monitoring.version + 1,
+    updated_at: deps.clock(),
+  };
   await deps.registry.setMonitoringConfig(projectId, modelId, config);
   // The next monitor run sees the new version and rebuilds the model's profiles with the new bins.
   await deps.profiles.markDirty([{ project_id: projectId, model_id: modelId }]);

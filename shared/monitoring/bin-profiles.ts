@@ -6,6 +6,7 @@ import type { MonitorSpec } from '../metrics/spec.js';
 import type { ModelRef, ModelState, ProfileStore } from '../storage/profiles.js';
 import type { ModelRecord } from '../storage/registry.js';
 import { type BinSize, binStartOf, binStartsInRange, DAY_MS, nextBinStart } from '../time/bins.js';
+import type { ResolvedSegment } from './segment-resolve.js';
 import { type SpecDeps, specFor } from './specs.js';
 
 export const MAX_POINTS = 10_000;
@@ -21,6 +22,8 @@ export interface BinRange {
   starts: number[];
   from: number;
   to: number;
+  /** Read the segment's profiles instead of the whole model's. */
+  segment?: ResolvedSegment;
 }
 
 export async function openRange(
@@ -53,9 +56,10 @@ export async function readBins(store: ProfileStore, range: BinRange): Promise<Ma
     merged.set(bin, sofar ? mergeProfiles(sofar, profile) : profile);
   };
   const { model, version, from, to } = range;
+  const segment = range.segment?.key;
   const hours = async (start: number, end: number) => {
     if (end <= start) return;
-    for (const { hour, profile } of await store.queryHours(model, version, start, end - 1))
+    for (const { hour, profile } of await store.queryHours(model, version, start, end - 1, { segment }))
       add(hour, profile);
   };
   if (range.size === 'hour' || range.state?.day_items !== version) {
@@ -69,7 +73,8 @@ export async function readBins(store: ProfileStore, range: BinRange): Promise<Ma
   await hours(Math.max(endDay, from), to);
   const stale = (range.state.stale_days ?? []).filter((day) => day >= firstDay && day < endDay);
   const staleSet = new Set(stale);
-  const days = endDay > firstDay ? await store.queryDays(model, version, firstDay, endDay - DAY_MS) : [];
+  const days =
+    endDay > firstDay ? await store.queryDays(model, version, firstDay, endDay - DAY_MS, segment) : [];
   for (const { day, profile } of days) if (!staleSet.has(day)) add(day, profile);
   for (const [start, end] of runsOf(stale)) await hours(start, end);
   return merged;

@@ -3,10 +3,17 @@
 // any profile, and each profile write records the step's deltas, so a step cut short is finished with exactly
 // the same deltas and never applies one twice.
 import { createHash } from 'node:crypto';
-import { absorbEvent, emptyProfile } from '../metrics/profile.js';
+import { absorbChanges, emptyProfile, type ProfileChange } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import { DELTA_SHARDS } from '../storage/dynamo/profiles.js';
 import type { HourItem, ModelRef, ModelState, ProfileStore, StoredDelta } from '../storage/profiles.js';
+import {
+  activeSegmentTargets,
+  automaticTargets,
+  definedTargets,
+  type FoldSegment,
+  type SegmentCatalog,
+} from './segment-targets.js';
 
 /** Deltas per step: keeps the step's record of covered deltas small within one profile item. */
 export const COMPACTION_STEP = 500;
@@ -17,7 +24,13 @@ export interface CompactionTarget {
   spec: MonitorSpec;
   /** Whether this version's profile of `hour` takes deltas now (a rebuild reads hours it has not reached). */
   takes(hour: number): boolean;
+  /** Segment profiles of this version, each taking the deltas whose old or new values pass its filter. */
+  segments?: Array<FoldSegment & { takes(hour: number): boolean }>;
 }
+
+/** How a delta changes one profile: take its old values out, put its new values in. */
+type Effect = (delta: StoredDelta) => { remove: boolean; add: boolean };
+const WHOLE_MODEL: Effect = (delta) => ({ remove: delta.old_values !== null, add: true });
 
 /** A short, stable digest of a delta key, for the per-item record of covered deltas. */
 export function deltaDigest(key: string): string {
@@ -121,6 +134,11 @@ async function applyStep(
   }
 }
 
+/**
+ * The model's profile of the hour, then each segment's whose filter the old values pass (remove) or the new values
+ * pass (add): an update that changes a metadata or decision value leaves one segment and enters another. Every
+ * write records the step's digests, so a segment profile is exactly once in effect like the model's.
+ */
 async function applyToHour(
   store: ProfileStore,
   model: ModelRef,
@@ -128,23 +146,51 @@ async function applyToHour(
   hour: number,
   deltas: StoredDelta[],
 ): Promise<void> {
+  await applyToItem(store, model, target, hour, deltas, WHOLE_MODEL);
+  for (const segment of target.segments ?? []) {
+    if (!segment.takes(hour)) continue;
+    const effect: Effect = (delta) => ({
+      remove: delta.old_values !== null && segment.passes(delta.old_values),
+      add: segment.passes(delta.new_values),
+    });
+    if (!deltas.some((delta) => effect(delta).remove || effect(delta).add)) continue;
+    await applyToItem(store, model, target, hour, deltas, effect, segment.key);
+  }
+}
+
+async function applyToItem(
+  store: ProfileStore,
+  model: ModelRef,
+  target: CompactionTarget,
+  hour: number,
+  deltas: StoredDelta[],
+  effect: Effect,
+  segment?: string,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const stored = await store.getHour(model, target.version, hour);
+    const stored = await store.getHour(model, target.version, hour, segment);
     const item: HourItem = stored
       ? structuredClone(stored)
       : { profile: emptyProfile(target.spec), rev: 0, applied: [] };
     const covered = new Set(stored?.applied ?? []);
     const digests: string[] = [];
+    const changes: ProfileChange[] = [];
     for (const delta of deltas) {
       const digest = deltaDigest(delta.key);
       digests.push(digest);
       if (covered.has(digest) || readByRebuild(item, delta)) continue;
-      if (delta.old_values) absorbEvent(item.profile, target.spec, delta.old_values, -1);
-      absorbEvent(item.profile, target.spec, delta.new_values, 1);
+      const { remove, add } = effect(delta);
+      changes.push({
+        old_values: remove ? delta.old_values : null,
+        new_values: add ? delta.new_values : null,
+      });
     }
+    // In order, each run of additions as one batch: the profile folding them one by one would give.
+    absorbChanges(item.profile, target.spec, changes);
     // Every delta of this step is recorded, skipped ones too: the step may be repeated before they are deleted.
     const next: HourItem = { ...item, rev: item.rev + 1, applied: digests };
-    if (await store.putHour(model, target.version, hour, next, stored ? stored.rev : undefined)) return;
+    if (await store.putHour(model, target.version, hour, next, stored ? stored.rev : undefined, segment))
+      return;
     if (attempt >= MAX_WRITE_ATTEMPTS)
       throw new Error(`profile of ${model.model_id} hour ${hour} kept changing under compaction`);
   }
@@ -161,17 +207,35 @@ function readByRebuild(item: HourItem, delta: StoredDelta): boolean {
   return seenRevision !== undefined && delta.new_rev <= seenRevision;
 }
 
-/** The versions a model's deltas go to: the active one, and the one being rebuilt for hours it has reached. */
-export function targetsOf(state: ModelState, specs: Map<number, MonitorSpec>): CompactionTarget[] {
+/**
+ * The versions a model's deltas go to: the active one, and the one being rebuilt for hours it has reached, each
+ * with its segments (none without a catalog).
+ */
+export function targetsOf(
+  state: ModelState,
+  specs: Map<number, MonitorSpec>,
+  catalog?: SegmentCatalog,
+): CompactionTarget[] {
   const active = specs.get(state.active_version);
   if (!active) throw new Error(`spec ${state.active_version} not loaded`);
-  const targets: CompactionTarget[] = [{ version: state.active_version, spec: active, takes: () => true }];
+  const targets: CompactionTarget[] = [
+    {
+      version: state.active_version,
+      spec: active,
+      takes: () => true,
+      segments: catalog ? activeSegmentTargets(catalog, state) : [],
+    },
+  ];
   const job = state.rebuild;
   if (job) {
     const spec = specs.get(job.version);
     if (!spec) throw new Error(`spec ${job.version} not loaded`);
     const pending = new Set(job.hours.slice(job.next));
-    targets.push({ version: job.version, spec, takes: (hour) => !pending.has(hour) });
+    const takes = (hour: number) => !pending.has(hour);
+    const segments = catalog
+      ? [...automaticTargets(catalog, job.version), ...definedTargets(catalog, job.segments)]
+      : [];
+    targets.push({ version: job.version, spec, takes, segments: segments.map((s) => ({ ...s, takes })) });
   }
   return targets;
 }

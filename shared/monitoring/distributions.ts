@@ -6,6 +6,8 @@ import type { ColumnSpec, DriftBins } from '../metrics/spec.js';
 import type { ModelRecord } from '../storage/registry.js';
 import type { BinSize } from '../time/bins.js';
 import { openRange, readBins } from './bin-profiles.js';
+import { segmentBaselineSpec } from './segment-baseline.js';
+import { resolveSegment } from './segment-resolve.js';
 import type { SpecDeps } from './specs.js';
 
 export const OTHER_CATEGORY = '__OTHER__';
@@ -37,9 +39,6 @@ export async function columnDistribution(
   record: ModelRecord,
   query: DistributionQuery,
 ): Promise<Distribution> {
-  if (query.segment !== undefined) {
-    throw new InvalidInput(`segment ${query.segment} cannot be used: segments are not available yet`);
-  }
   const range = await openRange(deps, record, query.bin_size, query.start, query.end);
   const index = range.spec.columns.findIndex((column) => column.name === query.column && column.drift);
   const column = range.spec.columns[index];
@@ -49,7 +48,14 @@ export async function columnDistribution(
       `column ${query.column} is not one of ${binned.join(', ')} (input and output columns with drift bins)`,
     );
   }
-  const drift = column.drift;
+  // A segment's counts, against the baseline rows of the segment (the whole baseline when it cannot filter them).
+  if (query.segment !== undefined) {
+    range.segment = await resolveSegment(deps, record, range.state, range.version, query.segment);
+  }
+  const spec = range.segment
+    ? await segmentBaselineSpec(deps, record, range.version, range.spec, range.segment)
+    : range.spec;
+  const drift = spec.columns[index]?.drift ?? column.drift;
   const bins = await readBins(deps.profiles, range);
   const total = drift.baseline_counts.reduce((sum, n) => sum + n, 0);
   return {

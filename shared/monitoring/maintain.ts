@@ -5,9 +5,13 @@ import { type AlertDeps, type AlertSummary, evaluateModelAlerts } from '../alert
 import type { MonitorSpec } from '../metrics/spec.js';
 import type { EventStore } from '../storage/events.js';
 import type { ModelRef, ModelState, ProfileStore } from '../storage/profiles.js';
+import { autoSegmentsFor } from './auto-segments.js';
 import { compactModel, targetsOf } from './compaction.js';
 import { rebuildHour } from './rebuild.js';
 import { markingStaleDays, refreshDayProfiles, type StateHolder } from './rollups.js';
+import { segmentRuleReader } from './rule-bins.js';
+import { advanceSegmentRebuild, wantedSegments } from './segment-rebuild.js';
+import { activeSegmentKeys, automaticTargets, definedTargets, loadCatalog } from './segment-targets.js';
 import { type SpecDeps, specFor } from './specs.js';
 
 export interface MaintainDeps extends SpecDeps {
@@ -65,8 +69,9 @@ export async function maintainModel(
       await loadState(deps.profiles, model, record.monitoring.version),
     );
     const specs = await loadSpecs(deps, model, holder.state);
+    const catalog = await loadCatalog(deps, model, record, [...specs.keys()]);
     const writer = { ...deps, profiles: markingStaleDays(deps.profiles, holder) };
-    const compaction = await compactModel(writer.profiles, model, targetsOf(holder.state, specs));
+    const compaction = await compactModel(writer.profiles, model, targetsOf(holder.state, specs, catalog));
     result.folded = compaction.folded;
     if (compaction.hours.size > 0) {
       await holder.save({ pending_hours: union(holder.state.pending_hours, compaction.hours) });
@@ -77,36 +82,58 @@ export async function maintainModel(
       // Read hours only after compaction, so every folded change is in the list.
       const hours = (await deps.profiles.listHours(model, holder.state.active_version)).sort((a, b) => a - b);
       const version = record.monitoring.version;
+      // Every defined segment is built with the new version; a segment job of the old version is dropped.
+      const segments = wantedSegments(catalog);
       await holder.save({
         active_version: hours.length === 0 ? version : holder.state.active_version,
-        rebuild: hours.length === 0 ? null : { version, hours, next: 0, started_at: deps.clock() },
+        rebuild: hours.length === 0 ? null : { version, hours, next: 0, started_at: deps.clock(), segments },
+        ...(hours.length === 0 ? { segments } : {}),
+        segment_rebuild: null,
       });
       specs.set(version, await specFor(deps, model, version, record));
+      catalog.automatic.set(version, await autoSegmentsFor(deps, model, version, record));
     }
 
-    while (
-      holder.state.rebuild &&
-      result.rebuiltHours < (options.rebuildHourBudget ?? Number.POSITIVE_INFINITY)
-    ) {
+    const budget = options.rebuildHourBudget ?? Number.POSITIVE_INFINITY;
+    while (holder.state.rebuild && result.rebuiltHours < budget) {
       const job = holder.state.rebuild;
       const hour = job.hours[job.next] as number;
-      await rebuildHour(writer, model, job.version, specs.get(job.version) as MonitorSpec, hour);
+      const segments = [...automaticTargets(catalog, job.version), ...definedTargets(catalog, job.segments)];
+      await rebuildHour(writer, model, job.version, specs.get(job.version) as MonitorSpec, hour, segments);
       await deps.profiles.acquireLease(model, owner, LEASE_MS, deps.clock());
       result.rebuiltHours++;
       const done = job.next + 1 >= job.hours.length;
       await holder.save({
         active_version: done ? job.version : holder.state.active_version,
         rebuild: done ? null : { ...job, next: job.next + 1 },
+        ...(done ? { segments: job.segments ?? {} } : {}),
         // New bins change drift everywhere: rules look at every rebuilt hour again.
         pending_hours: done ? union(holder.state.pending_hours, job.hours) : holder.state.pending_hours,
       });
     }
-    // After a switch to rebuilt hours too: the new version's day profiles are made from them here.
-    result.daysRefreshed = await refreshDayProfiles(deps.profiles, model, holder, async () => {
+    const renewLease = async () => {
       await deps.profiles.acquireLease(model, owner, LEASE_MS, deps.clock());
-    });
+    };
+    const activeSpec = specs.get(holder.state.active_version) as MonitorSpec;
+    result.rebuiltHours += await advanceSegmentRebuild(
+      { ...deps, profiles: writer.profiles },
+      model,
+      holder,
+      activeSpec,
+      catalog,
+      budget - result.rebuiltHours,
+      renewLease,
+    );
+    // After a switch to rebuilt hours too: the new version's day profiles are made from them here.
+    result.daysRefreshed = await refreshDayProfiles(
+      deps.profiles,
+      model,
+      holder,
+      renewLease,
+      activeSegmentKeys(catalog, holder.state),
+    );
     let state = holder.state;
-    result.rebuilding = state.rebuild !== null;
+    result.rebuilding = state.rebuild !== null || Boolean(state.segment_rebuild);
 
     if (options.alerts) {
       const spec = specs.get(state.active_version) ?? (await specFor(deps, model, state.active_version));
@@ -116,6 +143,7 @@ export async function maintainModel(
         state.active_version,
         spec,
         state.pending_hours ?? [],
+        segmentRuleReader(deps, record),
       );
       result.alerts = alerts;
       if (!sameHours(alerts.pending_hours, state.pending_hours ?? [])) {

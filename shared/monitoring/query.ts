@@ -1,12 +1,22 @@
-// Many metric series over one time range: the profiles are read and merged into bins once, then every series
-// is computed from the merged bins, so the cost grows with the number of bins, not with the number of series.
+// Many metric series over one time range: the profiles are read and merged into bins once per segment asked for,
+// then every series is computed from the merged bins, so the cost grows with the number of bins (and segments),
+// not with the number of series. Drift series may compare with a window or rolling baseline (baselines.ts).
 import { InvalidInput } from '../errors.js';
 import { emptyProfile, type HourProfile } from '../metrics/profile.js';
-import { computeMetric, MetricRequestError } from '../metrics/registry.js';
-import type { MonitorSpec } from '../metrics/spec.js';
+import { computeMetric, MetricRequestError, metricDefinition } from '../metrics/registry.js';
+import { columnIndexOf, type MonitorSpec } from '../metrics/spec.js';
 import type { ModelRecord } from '../storage/registry.js';
 import type { BinSize } from '../time/bins.js';
-import { openRange, readBins } from './bin-profiles.js';
+import {
+  type BaselineChoice,
+  parseBaseline,
+  previousBins,
+  summedDriftCounts,
+  withBaselineCounts,
+} from './baselines.js';
+import { type BinRange, openRange, readBins } from './bin-profiles.js';
+import { segmentBaselineSpec } from './segment-baseline.js';
+import { type ResolvedSegment, resolveSegment } from './segment-resolve.js';
 import type { SpecDeps } from './specs.js';
 
 export const MAX_QUERIES = 500;
@@ -14,9 +24,9 @@ export const MAX_QUERIES = 500;
 export interface SeriesRequest {
   metric: string;
   column?: string;
-  /** Contract section 10: not available yet, so any value is refused. */
+  /** A segment id: the series of the segment's events only. */
   segment?: string;
-  /** `dataset` (the default) only, until rolling and window baselines come. */
+  /** `dataset` (the default), `window:<start>:<end>` or `previous:<n>`: what drift compares with. */
   baseline?: string;
 }
 
@@ -31,6 +41,8 @@ export interface Series {
   metric: string;
   column: string | null;
   bin_size: BinSize;
+  segment?: string;
+  baseline?: string;
   /** Drift points also carry `noise`: the value expected for `count` events drawn from the baseline itself. */
   points: Array<{ start: number; value: number | null; count: number; noise?: number | null }>;
 }
@@ -46,6 +58,16 @@ export class InvalidSeriesRequest extends InvalidInput {
   }
 }
 
+interface SeriesPlan {
+  request: SeriesRequest;
+  index: number;
+  segment?: ResolvedSegment;
+  /** The spec whose baseline counts dataset drift compares with: the segment's own rows when it has a segment. */
+  spec: MonitorSpec;
+  baseline: BaselineChoice;
+  columnIndex: number;
+}
+
 export async function queryMetrics(
   deps: SpecDeps,
   record: ModelRecord,
@@ -54,38 +76,122 @@ export async function queryMetrics(
   if (query.queries.length > MAX_QUERIES) {
     throw new InvalidInput(`queries: at most ${MAX_QUERIES} in one request, not ${query.queries.length}`);
   }
-  for (const [index, request] of query.queries.entries()) checkAvailable(request, index);
   const range = await openRange(deps, record, query.bin_size, query.start, query.end);
   const empty = emptyProfile(range.spec);
   // Every query is checked before any profile is read.
-  for (const [index, request] of query.queries.entries()) compute(request, index, empty, range.spec);
-  const bins = await readBins(deps.profiles, range);
-  const series = query.queries.map((request, index) => ({
-    metric: request.metric,
-    column: request.column ?? null,
-    bin_size: query.bin_size,
-    points: range.starts.map((start) => ({
-      start,
-      ...compute(request, index, bins.get(start) ?? empty, range.spec),
-    })),
-  }));
+  const plans: SeriesPlan[] = [];
+  for (const [index, request] of query.queries.entries())
+    plans.push(await planSeries(deps, record, range, request, index, empty));
+  const reader = new BinReader(deps, range);
+  const series: Series[] = [];
+  for (const plan of plans) {
+    const bins = await reader.bins(plan.segment, plan.baseline.kind === 'previous' ? plan.baseline.bins : 0);
+    let windowSpec: MonitorSpec | undefined;
+    if (plan.baseline.kind === 'window') {
+      const window = await reader.window(plan.segment, plan.baseline.start, plan.baseline.end);
+      windowSpec = withBaselineCounts(
+        plan.spec,
+        plan.columnIndex,
+        summedDriftCounts(window, plan.columnIndex),
+      );
+    }
+    const baseline = plan.baseline;
+    const specAt = (start: number): MonitorSpec => {
+      if (windowSpec) return windowSpec;
+      if (baseline.kind !== 'previous') return plan.spec;
+      const earlier = previousBins(query.bin_size, start, baseline.bins).map((bin) => bins.get(bin));
+      return withBaselineCounts(plan.spec, plan.columnIndex, summedDriftCounts(earlier, plan.columnIndex));
+    };
+    series.push({
+      metric: plan.request.metric,
+      column: plan.request.column ?? null,
+      bin_size: query.bin_size,
+      ...(plan.request.segment !== undefined ? { segment: plan.request.segment } : {}),
+      ...(plan.baseline.kind !== 'dataset' ? { baseline: plan.request.baseline } : {}),
+      points: range.starts.map((start) => ({
+        start,
+        ...compute(plan.request, plan.index, bins.get(start) ?? empty, specAt(start)),
+      })),
+    });
+  }
   return { series };
 }
 
-function checkAvailable(request: SeriesRequest, index: number): void {
-  if (request.segment !== undefined) {
-    throw new InvalidSeriesRequest(
-      index,
-      'segment',
-      `segment ${request.segment} cannot be used: segments are not available yet`,
-    );
+async function planSeries(
+  deps: SpecDeps,
+  record: ModelRecord,
+  range: BinRange,
+  request: SeriesRequest,
+  index: number,
+  empty: HourProfile,
+): Promise<SeriesPlan> {
+  compute(request, index, empty, range.spec);
+  let baseline: BaselineChoice;
+  try {
+    baseline = parseBaseline(request.baseline);
+  } catch (error) {
+    throw new InvalidSeriesRequest(index, 'baseline', (error as Error).message);
   }
-  if (request.baseline !== undefined && request.baseline !== 'dataset') {
+  if (baseline.kind !== 'dataset' && metricDefinition(request.metric).component !== 'drift_counts') {
     throw new InvalidSeriesRequest(
       index,
       'baseline',
-      `baseline ${request.baseline} cannot be used: window and rolling baselines are not available yet (dataset is)`,
+      `baseline ${request.baseline} applies to the metrics computed on drift bins (jsd, psi, hellinger, chi_squared_p_value), not to ${request.metric}`,
     );
+  }
+  const segment =
+    request.segment === undefined
+      ? undefined
+      : await resolveSegment(deps, record, range.state, range.version, request.segment);
+  const spec = segment
+    ? await segmentBaselineSpec(deps, record, range.version, range.spec, segment)
+    : range.spec;
+  return {
+    request,
+    index,
+    segment,
+    spec,
+    baseline,
+    columnIndex: columnIndexOf(range.spec, request.column ?? ''),
+  };
+}
+
+/** Merged bins per segment (and per window), each read once per request. */
+class BinReader {
+  private readonly read = new Map<string, { back: number; bins: Promise<Map<number, HourProfile>> }>();
+  private readonly windows = new Map<string, Promise<HourProfile[]>>();
+
+  constructor(
+    private readonly deps: SpecDeps,
+    private readonly range: BinRange,
+  ) {}
+
+  /** The range's bins, and `back` bins before it for rolling baselines. */
+  async bins(segment: ResolvedSegment | undefined, back: number): Promise<Map<number, HourProfile>> {
+    const key = segment?.key ?? '';
+    const known = this.read.get(key);
+    if (known && known.back >= back) return known.bins;
+    const from =
+      back > 0 ? (previousBins(this.range.size, this.range.from, back).at(-1) as number) : this.range.from;
+    const bins = readBins(this.deps.profiles, { ...this.range, segment, from });
+    this.read.set(key, { back, bins });
+    return bins;
+  }
+
+  async window(segment: ResolvedSegment | undefined, start: number, end: number): Promise<HourProfile[]> {
+    const key = `${segment?.key ?? ''}#${start}#${end}`;
+    let found = this.windows.get(key);
+    if (!found) {
+      found = readBins(this.deps.profiles, {
+        ...this.range,
+        segment,
+        size: 'day',
+        from: start,
+        to: end,
+      }).then((bins) => [...bins.values()]);
+      this.windows.set(key, found);
+    }
+    return found;
   }
 }
 

@@ -24,9 +24,9 @@ export function markingStaleDays(store: ProfileStore, holder: StateHolder): Prof
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === 'putHour') {
-        const putHour: ProfileStore['putHour'] = async (model, version, hour, item, expectedRev) => {
+        const putHour: ProfileStore['putHour'] = async (model, version, hour, item, expectedRev, segment) => {
           await markStale(holder, version, dayOf(hour));
-          return target.putHour(model, version, hour, item, expectedRev);
+          return target.putHour(model, version, hour, item, expectedRev, segment);
         };
         return putHour;
       }
@@ -44,14 +44,16 @@ async function markStale(holder: StateHolder, version: number, day: number): Pro
 }
 
 /**
- * Recomputes the day profile of every stale day of the active version. A version without day profiles yet (a
- * model from before them, or one a rebuild just switched to) first lists every day holding hours as stale.
+ * Recomputes the day profile of every stale day of the active version, the model's and each of `segments` (profile
+ * keys). A version without day profiles yet (a model from before them, or one a rebuild just switched to) first
+ * lists every day holding hours as stale.
  */
 export async function refreshDayProfiles(
   store: ProfileStore,
   model: ModelRef,
   holder: StateHolder,
   renewLease: () => Promise<void>,
+  segments: string[] = [],
 ): Promise<number> {
   const version = holder.state.active_version;
   if (holder.state.day_items !== version) {
@@ -61,10 +63,16 @@ export async function refreshDayProfiles(
   const stale = [...(holder.state.stale_days ?? [])];
   for (let done = 0; done < stale.length; ) {
     const day = stale[done] as number;
-    const hours = await store.queryHours(model, version, day, day + DAY_MS - 1, { consistent: true });
-    // A day without hours has nothing to read: no day profile stands for an empty day, as no hour does.
-    if (hours.length > 0) {
-      await store.putDay(model, version, day, hours.map((hour) => hour.profile).reduce(mergeProfiles));
+    for (const segment of [undefined, ...segments]) {
+      const hours = await store.queryHours(model, version, day, day + DAY_MS - 1, {
+        consistent: true,
+        segment,
+      });
+      // A day without hours has nothing to read: no day profile stands for an empty day, as no hour does.
+      if (hours.length > 0) {
+        const merged = hours.map((hour) => hour.profile).reduce(mergeProfiles);
+        await store.putDay(model, version, day, merged, segment);
+      }
     }
     done++;
     if (done % PROGRESS_EVERY_DAYS === 0 && done < stale.length) {

@@ -1,7 +1,9 @@
 // What the metrics engine keeps, independent of the database: pending deltas, hour and day profiles per spec
-// version, specs, per-model state (active version, rebuild job), leases and feed checkpoints.
+// version and segment, specs, per-model state (active version, rebuild jobs), leases and feed checkpoints.
+// A segment's profiles sit beside the model's under the segment's profile key; no key: the whole model.
 import type { HourProfile } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
+import type { SegmentFilter } from './registry.js';
 
 export interface ModelRef {
   project_id: string;
@@ -41,11 +43,37 @@ export interface HourItem {
 
 export interface RebuildJob {
   version: number;
+  /** Defined segments (id -> profile key) rebuilt with the new version; automatic ones always are. */
+  segments?: Record<string, string>;
   /** Hours (epoch ms) to rebuild from events, ascending. */
   hours: number[];
   /** Index in `hours` of the next hour to rebuild. */
   next: number;
   started_at: number;
+}
+
+/** Defined segments new or changed since the active version's profiles were built: read from stored events. */
+export interface SegmentRebuildJob {
+  /** The spec version the segments are built for (the active one when the job was planned). */
+  version: number;
+  /** Segment id -> profile key. */
+  segments: Record<string, string>;
+  hours: number[];
+  next: number;
+  started_at: number;
+}
+
+/** Automatic segments of a spec version: one per frequent value of each `segment_by` column, then `__OTHER__`. */
+export interface AutoSegment {
+  segment_id: string;
+  column: string;
+  /** The value as a label (`__OTHER__` for the rest). */
+  value: string;
+  /** `in: [value]`, or `not_in` every listed value for `__OTHER__`. */
+  filter: SegmentFilter;
+  key: string;
+  /** Baseline rows holding the value. */
+  baseline_count: number;
 }
 
 export interface ModelState {
@@ -61,6 +89,9 @@ export interface ModelState {
   day_items?: number;
   /** Days (UTC midnight, epoch ms) whose hours changed after their day profile was written: read their hours. */
   stale_days?: number[];
+  /** Defined segments whose profiles of the active version are complete: segment id -> profile key. */
+  segments?: Record<string, string>;
+  segment_rebuild?: SegmentRebuildJob | null;
   /** Bumped on every write, for conditional updates. */
   rev: number;
 }
@@ -82,7 +113,7 @@ export interface ProfileStore {
   /** Clears the mark unless it was set again since `token` was read. */
   clearDirty(model: ModelRef, token: string): Promise<void>;
 
-  getHour(model: ModelRef, version: number, hour: number): Promise<HourItem | undefined>;
+  getHour(model: ModelRef, version: number, hour: number, segment?: string): Promise<HourItem | undefined>;
   /** Writes when the stored revision is still `expectedRev` (undefined: absent); false on conflict. */
   putHour(
     model: ModelRef,
@@ -90,6 +121,7 @@ export interface ProfileStore {
     hour: number,
     item: HourItem,
     expectedRev: number | undefined,
+    segment?: string,
   ): Promise<boolean>;
   /** Hour profiles of hours starting in [fromHour, toHour]; `consistent` for a writer reading what it wrote. */
   queryHours(
@@ -97,19 +129,30 @@ export interface ProfileStore {
     version: number,
     fromHour: number,
     toHour: number,
-    options?: { consistent?: boolean },
+    options?: { consistent?: boolean; segment?: string },
   ): Promise<Array<{ hour: number; profile: HourProfile }>>;
-  listHours(model: ModelRef, version: number): Promise<number[]>;
+  listHours(model: ModelRef, version: number, segment?: string): Promise<number[]>;
 
   /** Writes the day profile (the merge of the day's hours); a recomputation overwrites it. */
-  putDay(model: ModelRef, version: number, day: number, profile: HourProfile): Promise<void>;
+  putDay(
+    model: ModelRef,
+    version: number,
+    day: number,
+    profile: HourProfile,
+    segment?: string,
+  ): Promise<void>;
   /** Day profiles of days starting in [fromDay, toDay], in one query. */
   queryDays(
     model: ModelRef,
     version: number,
     fromDay: number,
     toDay: number,
+    segment?: string,
   ): Promise<Array<{ day: number; profile: HourProfile }>>;
+
+  /** The automatic segments of a spec version, fixed when the version's spec is built. */
+  getAutoSegments(model: ModelRef, version: number): Promise<AutoSegment[] | undefined>;
+  putAutoSegments(model: ModelRef, version: number, segments: AutoSegment[]): Promise<void>;
 
   getSpec(model: ModelRef, version: number): Promise<MonitorSpec | undefined>;
   putSpec(model: ModelRef, version: number, spec: MonitorSpec): Promise<void>;

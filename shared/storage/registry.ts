@@ -25,11 +25,40 @@ export interface DatasetRecord {
   values_key: string;
 }
 
+/** The monitoring config as stored: drift bins, and the columns whose values make automatic segments. */
+export type ModelMonitoring = MonitoringConfig & { segment_by?: string[] };
+
 export interface ModelRecord {
   info: ModelInfo;
   /** Data type of every column the model names, copied from the dataset so publishing reads one item. */
   column_types: Record<string, ColumnInfo>;
-  monitoring: MonitoringConfig;
+  monitoring: ModelMonitoring;
+}
+
+/** A value set (`not_in` only for the automatic `__OTHER__` segments) or an inclusive numeric range. */
+export type SegmentCondition =
+  | { in: Array<string | number | boolean> }
+  | { not_in: Array<string | number | boolean> }
+  | { min?: number; max?: number };
+
+export type SegmentFilter = Record<string, SegmentCondition>;
+
+/** A segment a user defined on a model (contract section 10). */
+export interface SegmentRecord {
+  project_id: string;
+  model_id: string;
+  segment_id: string;
+  name: string;
+  filter: SegmentFilter;
+  /** Bumped when the filter changes: a new version is rebuilt from stored events. */
+  version: number;
+  /**
+   * Names the profiles of this version of the filter. Fresh on every filter change and every re-creation, so
+   * profiles built for an earlier filter, or for a deleted segment of the same id, are never read as this one's.
+   */
+  key: string;
+  created_at: number;
+  updated_at: number;
 }
 
 export interface TokenRecord {
@@ -73,7 +102,12 @@ export interface RegistryStore {
   getDataset(projectId: string, datasetId: string): Promise<DatasetRecord | undefined>;
   createModel(model: ModelRecord): Promise<void>;
   getModel(projectId: string, modelId: string): Promise<ModelRecord | undefined>;
-  setMonitoringConfig(projectId: string, modelId: string, config: MonitoringConfig): Promise<void>;
+  setMonitoringConfig(projectId: string, modelId: string, config: ModelMonitoring): Promise<void>;
+  putSegment(segment: SegmentRecord): Promise<void>;
+  getSegment(projectId: string, modelId: string, segmentId: string): Promise<SegmentRecord | undefined>;
+  listSegments(projectId: string, modelId: string): Promise<SegmentRecord[]>;
+  /** False when there was no such segment. */
+  deleteSegment(projectId: string, modelId: string, segmentId: string): Promise<boolean>;
   putToken(token: TokenRecord): Promise<void>;
   getToken(tokenId: string): Promise<TokenRecord | undefined>;
   deleteToken(tokenId: string): Promise<boolean>;

@@ -106,11 +106,11 @@ describe('POST .../metrics/query', () => {
     ],
     [[{ metric: 'mae' }], 'queries[0].metric'],
     [[{ metric: 'traffic' }, { metric: '' }], 'queries[1].metric'],
-    [[{ metric: 'traffic', segment: 'geography=France' }], 'queries[0].segment'],
+    [[{ metric: 'traffic', baseline: 'previous:2' }], 'queries[0].baseline'],
     [
       [
         { metric: 'jsd', column: 'age' },
-        { metric: 'jsd', column: 'age', baseline: 'previous:7' },
+        { metric: 'jsd', column: 'age', baseline: 'previous:0' },
       ],
       'queries[1].baseline',
     ],
@@ -125,14 +125,15 @@ describe('POST .../metrics/query', () => {
     expect(answer.body.error.message.startsWith(`${field}:`), answer.body.error.message).toBe(true);
   });
 
-  it('says segments and rolling baselines are not available yet', async () => {
+  it('answers 404 for a segment the model does not have and 400 for a window baseline of ks_statistic', async () => {
     const segment = await admin.post(`${model}/metrics/query`, {
       queries: [{ metric: 'traffic', segment: 'geography=France' }],
     });
-    expect(segment.body.error.message).toMatch(/segments are not available yet/);
-    const baseline = await admin.get(`${model}/metrics?metric=jsd&column=age&baseline=previous:3`);
+    expect(segment.status, segment.text).toBe(404);
+    expect(segment.body.error.message).toMatch(/segment 'geography=France' does not exist/);
+    const baseline = await admin.get(`${model}/metrics?metric=ks_statistic&column=age&baseline=previous:3`);
     expect(baseline.status).toBe(400);
-    expect(baseline.body.error.message).toMatch(/not available yet/);
+    expect(baseline.body.error.message).toMatch(/drift bins/);
   });
 
   it('refuses 501 queries and an empty list with 400 naming queries', async () => {

@@ -140,11 +140,16 @@ describe('GET .../distributions', () => {
     ['a str column', `${flags}/distributions?column=note&${twoDays}`, /^column note/],
     ['an unknown column', `${churn}/distributions?column=nope&${twoDays}`, /^column nope/],
     ['no column', `${churn}/distributions?${twoDays}`, /^column/],
-    ['a segment', `${churn}/distributions?column=age&segment=a&${twoDays}`, /segments are not available yet/],
   ])('answers 400 for %s', async (_what, path, message) => {
     const answer = await admin.get(path);
     expect(answer.status, answer.text).toBe(400);
     expect(answer.body.error.message).toMatch(message);
+  });
+
+  it('answers 404 for a segment the model does not have', async () => {
+    const answer = await admin.get(`${churn}/distributions?column=age&segment=ab&${twoDays}`);
+    expect(answer.status, answer.text).toBe(404);
+    expect(answer.body.error.message).toMatch(/segment 'ab' does not exist/);
   });
 });
 

@@ -328,6 +328,43 @@ describe('metrics and the monitor', () => {
   });
 });
 
+describe('segments', () => {
+  it('defines a segment, builds it from the events already stored, and reads its metrics', async () => {
+    await client.registerModel('bank', 'sliced', CHURN_MODEL as Parameters<Modelwatch['registerModel']>[2]);
+    await client.publishBatch('bank', 'sliced', [
+      prediction({ event_timestamp: PAST_HOUR, geography: 'France' }),
+      prediction({ event_timestamp: PAST_HOUR + 1, geography: 'Spain' }),
+      prediction({ event_timestamp: PAST_HOUR + 2, geography: 'Spain' }),
+    ]);
+    await client.runMonitor();
+
+    const defined = await client.putSegment('bank', 'sliced', 'spain', {
+      name: 'Spain',
+      filter: { geography: { in: ['Spain'] } },
+    });
+    await client.runMonitor();
+    const listed = await client.listSegments('bank', 'sliced');
+    const range = { binSize: 'hour' as const, start: PAST_HOUR, end: PAST_HOUR + HOUR_MS };
+    const traffic = await client.getMetrics('bank', 'sliced', {
+      metric: 'traffic',
+      segment: 'spain',
+      ...range,
+    });
+    const [queried] = (
+      await client.queryMetrics('bank', 'sliced', [{ metric: 'traffic', segment: 'spain' }], range)
+    ).series;
+
+    expect(defined.segment_id).toBe('spain');
+    expect(listed.map((segment) => segment.segment_id)).toContain('spain');
+    expect(traffic.points).toEqual([{ start: PAST_HOUR, value: 2, count: 2 }]);
+    expect(queried?.points).toEqual(traffic.points);
+    await client.deleteSegment('bank', 'sliced', 'spain');
+    expect((await client.listSegments('bank', 'sliced')).map((segment) => segment.segment_id)).not.toContain(
+      'spain',
+    );
+  });
+});
+
 describe('alert rules and alerts', () => {
   const rule = {
     name: 'traffic spike',

@@ -90,6 +90,21 @@ const gone = (locator: Locator) => locator.first().waitFor({ state: 'detached' }
 const shot = (page: Page, name: string, fullPage = false) =>
   page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
 
+/** The page's elements as the functions given to page.evaluate see them: they run in the browser. */
+interface PageElement {
+  getBoundingClientRect(): {
+    left: number;
+    right: number;
+    top: number;
+    bottom: number;
+    width: number;
+    height: number;
+  };
+  contains(other: PageElement): boolean;
+  textContent: string | null;
+}
+declare const document: { querySelectorAll(css: string): Iterable<PageElement> };
+
 /** Pairs of the matched elements whose boxes overlap by more than a pixel (hidden ones left out). */
 async function overlaps(page: Page, selector: string): Promise<string[]> {
   return page.evaluate((css) => {

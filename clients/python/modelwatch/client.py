@@ -164,10 +164,13 @@ class Client:
 
     # Metrics and monitoring
 
-    def get_metrics(self, project_id, model_id, metric, column=None, bin_size="hour", start=None, end=None):
+    def get_metrics(self, project_id, model_id, metric, column=None, bin_size="hour", start=None, end=None,
+                    segment=None, baseline=None):
         """A metric as a time series: ``{"metric", "column", "bin_size", "points": [{"start", "value",
-        "count"}]}``. ``start``/``end``: epoch ms, ISO-8601 strings or datetimes."""
-        query = {"metric": metric, "column": column, "bin_size": bin_size, "start": start, "end": end}
+        "count"}]}``. ``start``/``end``: epoch ms, ISO-8601 strings or datetimes. ``segment``: a segment id;
+        ``baseline`` (drift metrics): ``dataset``, ``window:<start>:<end>`` or ``previous:<n>``."""
+        query = {"metric": metric, "column": column, "bin_size": bin_size, "start": start, "end": end,
+                 "segment": segment, "baseline": baseline}
         return self._call("GET", self._model_path(project_id, model_id) + "/metrics", query=query)
 
     def query_metrics(self, project_id, model_id, queries, bin_size="hour", start=None, end=None):
@@ -177,9 +180,9 @@ class Client:
         body = {key: value for key, value in body.items() if value is not None}
         return self._call("POST", self._model_path(project_id, model_id) + "/metrics/query", json_body=body)
 
-    def distributions(self, project_id, model_id, column, bin_size="hour", start=None, end=None):
+    def distributions(self, project_id, model_id, column, bin_size="hour", start=None, end=None, segment=None):
         """A column's counts per drift bin in each time bin: ``{"column", "kind", "bins", "baseline", "points"}``."""
-        query = {"column": column, "bin_size": bin_size, "start": start, "end": end}
+        query = {"column": column, "bin_size": bin_size, "start": start, "end": end, "segment": segment}
         return self._call("GET", self._model_path(project_id, model_id) + "/distributions", query=query)
 
     def summary(self, project_id, model_id, bin_size="hour", start=None, end=None):
@@ -215,6 +218,31 @@ class Client:
         """Triggered alert records, newest first; ``start``/``end`` filter on the bin start."""
         path = self._model_path(project_id, model_id) + "/alerts"
         return list(self._pages(path, {"start": start, "end": end}))
+
+    # Segments (contract section 10)
+
+    def put_segment(self, project_id, model_id, segment_id, filter, name=None):
+        """Defines or changes a segment: ``filter`` maps columns to ``{"in": [...]}`` or ``{"min", "max"}``.
+        The next monitor run builds it from the events already stored."""
+        body = {"name": name or segment_id, "filter": dict(filter)}
+        return self._call("PUT", self._segment_path(project_id, model_id, segment_id), json_body=body)
+
+    def get_segments(self, project_id, model_id):
+        """The model's segments, defined and automatic, with their state (``ready`` or ``building``)."""
+        return self._call("GET", self._model_path(project_id, model_id) + "/segments")["items"]
+
+    def delete_segment(self, project_id, model_id, segment_id):
+        return self._call("DELETE", self._segment_path(project_id, model_id, segment_id))
+
+    def segment_breakdown(self, project_id, model_id, column, metric, metric_column=None, bin_size="day",
+                          at=None, order="desc"):
+        """The segments of a ``segment_by`` column ranked by a metric in the bin holding ``at``."""
+        query = {"column": column, "metric": metric, "metric_column": metric_column, "bin_size": bin_size,
+                 "at": at, "order": order}
+        return self._call("GET", self._model_path(project_id, model_id) + "/segments/breakdown", query=query)
+
+    def _segment_path(self, project_id, model_id, segment_id):
+        return self._model_path(project_id, model_id) + "/segments/" + _seg(segment_id)
 
     # Incidents (contract section 11)
 

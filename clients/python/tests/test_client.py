@@ -200,6 +200,20 @@ class ClientTest(unittest.TestCase):
         summary = self.client.summary(self.project, model_id, **window)
         self.assertEqual(summary["traffic"]["total"], 2)
 
+    def test_a_segment_is_defined_built_and_read_then_deleted(self):
+        model_id = self.new_model()
+        rows = [prediction(event_timestamp=JAN_5 + i * 60000, geography=g) for i, g in enumerate(["France", "Italy"])]
+        self.client.publish_events_batch(self.project, model_id, rows)
+        self.client.run_monitor()
+        self.client.put_segment(self.project, model_id, "italy", {"geography": {"in": ["Italy"]}}, name="Italy")
+        self.client.run_monitor()
+        window = {"bin_size": "day", "start": "2026-01-05T00:00:00Z", "end": JAN_5 + 24 * HOUR_MS}
+        series = self.client.get_metrics(self.project, model_id, "traffic", segment="italy", **window)
+        self.assertEqual(series["points"][0]["value"], 1)
+        self.assertIn("italy", [s["segment_id"] for s in self.client.get_segments(self.project, model_id)])
+        self.client.delete_segment(self.project, model_id, "italy")
+        self.assertNotIn("italy", [s["segment_id"] for s in self.client.get_segments(self.project, model_id)])
+
     def test_errors_raise_modelwatch_error_with_status_code_and_message(self):
         with self.assertRaises(ModelwatchError) as raised:
             self.client.get_model(self.project, "no_such_model")

@@ -5,6 +5,7 @@ import { createRule, deleteRule, requireRule, ruleView, updateRule } from '../..
 import type { AlertRule } from '../../alerts/types.js';
 import { requireModel } from '../../models/models.js';
 import { activeSpec } from '../../monitoring/active-spec.js';
+import { checkRuleScope } from '../../monitoring/rule-bins.js';
 import { queryTime } from '../query-time.js';
 import { errorResponses, json } from '../responses.js';
 import { newRouter } from '../router.js';
@@ -102,7 +103,9 @@ export function alertRoutes() {
       const services = c.get('services');
       const { record, ref } = await modelOf(services, project_id, model_id);
       const { spec } = await activeSpec(services, record);
-      return c.json(ruleView(await createRule(services, ref, spec, c.req.valid('json')), true), 201);
+      const body = c.req.valid('json');
+      await checkRuleScope(services, record, body);
+      return c.json(ruleView(await createRule(services, ref, spec, body), true), 201);
     })
     .openapi(list, async (c) => {
       const { project_id, model_id } = c.req.valid('param');

@@ -42,7 +42,7 @@ const many = createRoute({
   description:
     'Answers one series per query, in order, each exactly as GET .../metrics answers it. The profiles of the range ' +
     'are read once, so the cost grows with the number of bins, not with the number of queries. An invalid query ' +
-    'is a 400 naming its index (`queries[3].column`). `segment`, and baselines other than `dataset`, are not available yet.',
+    'is a 400 naming its index (`queries[3].column`). A query may name a `segment` and, for drift metrics on drift bins, a `baseline` (`dataset`, `window:<start>:<end>`, `previous:<n>`).',
   request: {
     params: modelParams,
     body: { required: true, content: { 'application/json': { schema: metricsQueryBody } } },

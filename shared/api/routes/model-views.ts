@@ -26,7 +26,7 @@ const distributions = createRoute({
     'The drift bins of an input or output column (numeric `(lower, upper]`, with null for an infinite end; ' +
     'category: the baseline categories then `__OTHER__`; bool: false, true), the baseline proportion per bin, ' +
     "and each time bin's counts (zeros in a bin without data). A str column has no drift bins: 400. " +
-    '`segment` is not available yet.',
+    '`segment` restricts the counts to a segment, and its baseline to the baseline rows passing its filter.',
   request: { params: modelParams, query: distributionsQuery },
   responses: { 200: json(distributionSchema, 'The distribution'), ...errorResponses },
 });

@@ -54,7 +54,7 @@ export function modelRoutes() {
     })
     .openapi(monitoring, async (c) => {
       const { project_id, model_id } = c.req.valid('param');
-      const { bins } = c.req.valid('json');
-      return c.json(await setMonitoring(c.get('services'), project_id, model_id, bins), 200);
+      const { bins, segment_by } = c.req.valid('json');
+      return c.json(await setMonitoring(c.get('services'), project_id, model_id, bins, segment_by), 200);
     });
 }

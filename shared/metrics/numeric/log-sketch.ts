@@ -31,7 +31,8 @@ export function emptySketch(): LogSketch {
 
 /** Bucket i holds magnitudes in (γ^(i-1), γ^i]. */
 export function bucketIndex(magnitude: number): number {
-  return Math.ceil(Math.log(magnitude) / LOG_GAMMA);
+  // + 0 turns the -0 that ceil gives for (-1, 0) into 0: equal sketches must be equal to the bit.
+  return Math.ceil(Math.log(magnitude) / LOG_GAMMA) + 0;
 }
 
 /** 2γ^i / (γ + 1): within α of both ends of bucket i, so of every value in it. */

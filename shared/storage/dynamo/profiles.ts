@@ -15,6 +15,7 @@ import {
 import { deserializeProfile, type HourProfile, serializeProfile } from '../../metrics/profile.js';
 import type { MonitorSpec } from '../../metrics/spec.js';
 import {
+  type AutoSegment,
   type Delta,
   type HourItem,
   type ModelRef,
@@ -42,9 +43,17 @@ export const DELTA_SHARDS = 16;
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 const hourKey = (hour: number) => pad(hour, 15);
 const deltaPk = (model: ModelRef, shard: number) => `DELTA#${modelKey(model)}#${shard}`;
-const hourPk = (model: ModelRef, version: number) => `PROF#${modelKey(model)}#${version}`;
+/** A segment's profiles get partitions of their own: a model's hours stay one query, whatever its segments. */
+const segmentSuffix = (segment?: string) => (segment === undefined ? '' : `#SEG#${segment}`);
+const hourPk = (model: ModelRef, version: number, segment?: string) =>
+  `PROF#${modelKey(model)}#${version}${segmentSuffix(segment)}`;
 /** Apart from the hours, so listing a version's hours never reads its days. */
-const dayPk = (model: ModelRef, version: number) => `DAYPROF#${modelKey(model)}#${version}`;
+const dayPk = (model: ModelRef, version: number, segment?: string) =>
+  `DAYPROF#${modelKey(model)}#${version}${segmentSuffix(segment)}`;
+const autoSegmentsKey = (model: ModelRef, version: number) => ({
+  pk: `AUTOSEG#${modelKey(model)}`,
+  sk: pad(version, 10),
+});
 const specKey = (model: ModelRef, version: number) => ({
   pk: `SPEC#${modelKey(model)}`,
   sk: pad(version, 10),
@@ -213,8 +222,16 @@ export class DynamoProfileStore implements ProfileStore {
     );
   }
 
-  async getHour(model: ModelRef, version: number, hour: number): Promise<HourItem | undefined> {
-    const found = await this.large.get({ pk: hourPk(model, version), sk: hourKey(hour) }, HOUR_BODIES);
+  async getHour(
+    model: ModelRef,
+    version: number,
+    hour: number,
+    segment?: string,
+  ): Promise<HourItem | undefined> {
+    const found = await this.large.get(
+      { pk: hourPk(model, version, segment), sk: hourKey(hour) },
+      HOUR_BODIES,
+    );
     if (!found) return undefined;
     const { item, bodies } = found;
     return {
@@ -232,10 +249,11 @@ export class DynamoProfileStore implements ProfileStore {
     hour: number,
     item: HourItem,
     expectedRev: number | undefined,
+    segment?: string,
   ): Promise<boolean> {
     return this.large.put(
       {
-        pk: hourPk(model, version),
+        pk: hourPk(model, version, segment),
         sk: hourKey(hour),
         hour,
         rev: item.rev,
@@ -256,16 +274,23 @@ export class DynamoProfileStore implements ProfileStore {
     version: number,
     fromHour: number,
     toHour: number,
-    options: { consistent?: boolean } = {},
+    options: { consistent?: boolean; segment?: string } = {},
   ): Promise<Array<{ hour: number; profile: HourProfile }>> {
-    const found = await this.queryProfiles(hourPk(model, version), fromHour, toHour, options.consistent);
+    const pk = hourPk(model, version, options.segment);
+    const found = await this.queryProfiles(pk, fromHour, toHour, options.consistent);
     return found.map(({ start, profile }) => ({ hour: start, profile }));
   }
 
   /** Stored as an hour is, so no width makes it outgrow an item; unconditional, as it is recomputed whole. */
-  async putDay(model: ModelRef, version: number, day: number, profile: HourProfile): Promise<void> {
+  async putDay(
+    model: ModelRef,
+    version: number,
+    day: number,
+    profile: HourProfile,
+    segment?: string,
+  ): Promise<void> {
     await this.large.put(
-      { pk: dayPk(model, version), sk: hourKey(day), hour: day },
+      { pk: dayPk(model, version, segment), sk: hourKey(day), hour: day },
       { profile: serializeProfile(profile) },
     );
   }
@@ -275,8 +300,9 @@ export class DynamoProfileStore implements ProfileStore {
     version: number,
     fromDay: number,
     toDay: number,
+    segment?: string,
   ): Promise<Array<{ day: number; profile: HourProfile }>> {
-    const found = await this.queryProfiles(dayPk(model, version), fromDay, toDay);
+    const found = await this.queryProfiles(dayPk(model, version, segment), fromDay, toDay);
     return found.map(({ start, profile }) => ({ day: start, profile }));
   }
 
@@ -305,11 +331,11 @@ export class DynamoProfileStore implements ProfileStore {
     }));
   }
 
-  async listHours(model: ModelRef, version: number): Promise<number[]> {
+  async listHours(model: ModelRef, version: number, segment?: string): Promise<number[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': hourPk(model, version) },
+      ExpressionAttributeValues: { ':pk': hourPk(model, version, segment) },
       ProjectionExpression: '#hour',
       ExpressionAttributeNames: { '#hour': 'hour' },
       ConsistentRead: true,
@@ -324,6 +350,16 @@ export class DynamoProfileStore implements ProfileStore {
 
   async putSpec(model: ModelRef, version: number, spec: MonitorSpec): Promise<void> {
     await this.large.put(specKey(model, version), { spec: JSON.stringify(spec) });
+  }
+
+  async getAutoSegments(model: ModelRef, version: number): Promise<AutoSegment[] | undefined> {
+    const found = await this.large.get(autoSegmentsKey(model, version), ['segments']);
+    return found ? (JSON.parse(found.bodies.segments as string) as AutoSegment[]) : undefined;
+  }
+
+  /** 3 columns of 51 segments with values of any length: through large-items like a spec. */
+  async putAutoSegments(model: ModelRef, version: number, segments: AutoSegment[]): Promise<void> {
+    await this.large.put(autoSegmentsKey(model, version), { segments: JSON.stringify(segments) });
   }
 
   async getState(model: ModelRef): Promise<ModelState | undefined> {

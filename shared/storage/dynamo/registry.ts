@@ -4,22 +4,25 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExists, InvalidInput, NotFound } from '../../errors.js';
-import type { MonitoringConfig } from '../../schema/types.js';
 import type {
   DatasetClaim,
   DatasetRecord,
+  ModelMonitoring,
   ModelRecord,
   ProjectRecord,
   RegistryStore,
+  SegmentRecord,
   TokenRecord,
   UploadRecord,
 } from '../registry.js';
-import { decodeNextToken, encodeNextToken } from './client.js';
+import { decodeNextToken, encodeNextToken, queryAll } from './client.js';
 import { type Bodies, LargeItemStore } from './large-items.js';
 
 const PROJECTS = 'PROJECTS';
 const projectKey = (projectId: string) => `P#${projectId}`;
 const BODIES = ['data', 'monitoring'];
+/** Segments sort under their model, so listing a model's segments is one query. */
+const segmentSk = (modelId: string, segmentId = '') => `SEGMENT#${modelId}#${segmentId}`;
 
 export class DynamoRegistryStore implements RegistryStore {
   private readonly large: LargeItemStore;
@@ -131,13 +134,51 @@ export class DynamoRegistryStore implements RegistryStore {
     return this.get<ModelRecord>(projectKey(projectId), `MODEL#${modelId}`);
   }
 
-  async setMonitoringConfig(projectId: string, modelId: string, config: MonitoringConfig): Promise<void> {
+  async setMonitoringConfig(projectId: string, modelId: string, config: ModelMonitoring): Promise<void> {
     const updated = await this.large.update(
       { pk: projectKey(projectId), sk: `MODEL#${modelId}` },
       { monitoring: JSON.stringify(config) },
       { ConditionExpression: 'attribute_exists(pk)' },
     );
     if (!updated) throw new NotFound(`model '${modelId}' does not exist in project '${projectId}'`);
+  }
+
+  /** Unconditional: the domain decides between create and replace; a filter change names fresh profiles. */
+  async putSegment(segment: SegmentRecord): Promise<void> {
+    await this.large.put(
+      { pk: projectKey(segment.project_id), sk: segmentSk(segment.model_id, segment.segment_id) },
+      { data: JSON.stringify(segment) },
+    );
+  }
+
+  async getSegment(
+    projectId: string,
+    modelId: string,
+    segmentId: string,
+  ): Promise<SegmentRecord | undefined> {
+    return this.get<SegmentRecord>(projectKey(projectId), segmentSk(modelId, segmentId));
+  }
+
+  async listSegments(projectId: string, modelId: string): Promise<SegmentRecord[]> {
+    const items = await queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': projectKey(projectId), ':prefix': segmentSk(modelId) },
+      ConsistentRead: true,
+    });
+    const bodies = await this.large.resolve(items, BODIES);
+    return bodies.map((body) => documentOf<SegmentRecord>(body));
+  }
+
+  async deleteSegment(projectId: string, modelId: string, segmentId: string): Promise<boolean> {
+    const result = await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { pk: projectKey(projectId), sk: segmentSk(modelId, segmentId) },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return result.Attributes !== undefined;
   }
 
   async putToken(token: TokenRecord): Promise<void> {
