@@ -4,7 +4,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { lambdaMeter, tracer } from '../lambdas/observability.js';
-import { SnsChannel } from '../shared/alerts/channels.js';
+import { SnsSender } from '../shared/alerts/email-sms-senders.js';
 import { SnsRecipients } from '../shared/alerts/recipients.js';
 import type { Services } from '../shared/api/services.js';
 import { sha256Hex } from '../shared/auth/tokens.js';
@@ -55,7 +55,7 @@ export function awsServices(): Services {
       profiles: requiredEnv(ENV.profilesTable),
     },
     blobs: new S3BlobStore(s3, requiredEnv(ENV.baselineBucket)),
-    channel: new SnsChannel(sns, topic),
+    channel: new SnsSender(sns, topic),
     recipients: new SnsRecipients(sns, topic),
     adminHash: adminHashFromSecret(),
     meter: lambdaMeter,

@@ -3,8 +3,8 @@
 // they pass here.
 
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { MessageChannel } from '../shared/alerts/channels.js';
 import type { DeliveryOptions } from '../shared/alerts/delivery.js';
+import type { EmailSmsSender } from '../shared/alerts/email-sms-senders.js';
 import type { RecipientDirectory } from '../shared/alerts/recipients.js';
 import type { HealthReport, Services } from '../shared/api/services.js';
 import { Authenticator } from '../shared/auth/tokens.js';
@@ -39,7 +39,7 @@ export interface Endpoints {
   tables: TableNames;
   blobs: BlobStore;
   /** Where email and SMS notifications go: SNS in AWS, an outbox file locally. */
-  channel: MessageChannel;
+  channel: EmailSmsSender;
   /** The hash of the admin token, read when first needed. */
   adminHash: () => Promise<string>;
   meter: Meter;

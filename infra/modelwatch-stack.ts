@@ -11,8 +11,8 @@ import { BaselineBucket } from './constructs/baseline-bucket.js';
 import { DashboardHosting } from './constructs/dashboard-hosting.js';
 import { HttpApi } from './constructs/http-api.js';
 import { MonitorSchedule } from './constructs/monitor-schedule.js';
-import { METRICS_NAMESPACE, MonitoringFunction } from './constructs/monitoring-function.js';
 import { Operations } from './constructs/operations.js';
+import { METRICS_NAMESPACE, ServiceFunction } from './constructs/service-function.js';
 import { StreamProcessor } from './constructs/stream-processor.js';
 import { Tables } from './constructs/tables.js';
 
@@ -86,7 +86,7 @@ export class ModelwatchStack extends Stack {
     const eventIndexes = EVENTS_TABLE.globalIndexes.map((index) => index.indexName);
     const functionDefaults = { logRetention, logRemovalPolicy };
 
-    const apiFunction = new MonitoringFunction(this, 'ApiFunction', {
+    const apiFunction = new ServiceFunction(this, 'ApiFunction', {
       ...functionDefaults,
       entry: 'lambdas/api.ts',
       serviceName: API_SERVICE,
@@ -111,7 +111,7 @@ export class ModelwatchStack extends Stack {
       logRemovalPolicy,
     });
 
-    const foldFunction = new MonitoringFunction(this, 'FoldFunction', {
+    const foldFunction = new ServiceFunction(this, 'FoldFunction', {
       ...functionDefaults,
       entry: 'lambdas/fold.ts',
       serviceName: FOLD_SERVICE,
@@ -129,7 +129,7 @@ export class ModelwatchStack extends Stack {
       handler: foldFunction.function,
     });
 
-    const monitorFunction = new MonitoringFunction(this, 'MonitorFunction', {
+    const monitorFunction = new ServiceFunction(this, 'MonitorFunction', {
       ...functionDefaults,
       entry: 'lambdas/monitor.ts',
       serviceName: MONITOR_SERVICE,

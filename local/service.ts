@@ -9,7 +9,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type ServerType, serve } from '@hono/node-server';
 import { buildServices, type Endpoints } from '../compose/services.js';
-import { OutboxChannel } from '../shared/alerts/channels.js';
+import { OutboxSender } from '../shared/alerts/email-sms-senders.js';
 import { createApp } from '../shared/api/app.js';
 import type { Services } from '../shared/api/services.js';
 import { newAdminToken, sha256Hex } from '../shared/auth/tokens.js';
@@ -86,7 +86,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
     landedCheck.landed(record),
   );
   const adminHash = sha256Hex(admin.token);
-  const outbox = new OutboxChannel(join(dataDir, 'notifications', 'outbox.ndjson'));
+  const outbox = new OutboxSender(join(dataDir, 'notifications', 'outbox.ndjson'));
   const endpoints: Endpoints = {
     documents: client,
     tables: LOCAL_TABLES,

@@ -6,7 +6,7 @@ import type { ModelRef } from '../storage/profiles.js';
 import type { SendContext } from './channels/channel.js';
 import { CHANNEL_NAMES, CHANNELS, type ChannelName } from './channels/index.js';
 import { PAGERDUTY_EVENTS_URL } from './channels/pagerduty.js';
-import type { MessageChannel } from './channels.js';
+import type { EmailSmsSender } from './email-sms-senders.js';
 import { afterNotified, claimKeyOf } from './incidents.js';
 import { dashboardLink } from './messages.js';
 import type { DeliveryFailure, Incident, Notice } from './types.js';
@@ -23,7 +23,7 @@ export interface DeliveryOptions extends WebhookOptions {
 
 export interface DeliveryDeps {
   alerts: AlertStore;
-  channel: MessageChannel;
+  channel: EmailSmsSender;
   clock: () => number;
   dashboardUrl?: string;
   delivery?: DeliveryOptions;

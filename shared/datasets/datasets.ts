@@ -1,12 +1,12 @@
 // Baseline datasets: upload (inline or through a presigned upload), schema inference and dataset info.
 import { randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { BaselineProfiler } from '../baselines/infer.js';
+import { readRows, type TableFormat } from '../bodies/records.js';
 import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
-import { BaselineProfiler } from '../profiles/infer.js';
 import type { ColumnInfo } from '../schema/types.js';
 import type { BlobStore, PresignedUpload } from '../storage/blobs.js';
 import type { DatasetRecord, RegistryStore } from '../storage/registry.js';
-import { readRows, type TableFormat } from '../tables/records.js';
 import {
   type BaselineKeys,
   baselineKeys,

@@ -1,11 +1,11 @@
 // Batch publishing: every row handled as the single-event route would handle it, in chunks, with a
 // rejected row reported by index and never stopping the others.
 import { randomUUID } from 'node:crypto';
+import type { RowResult } from '../bodies/records.js';
 import { DomainError, NotFound } from '../errors.js';
 import { isEventId } from '../ids.js';
 import type { NewEvent } from '../storage/events.js';
 import type { ModelRecord } from '../storage/registry.js';
-import type { RowResult } from '../tables/records.js';
 import { splitFields, typeCsvCells } from './columns.js';
 import { checkEventLimits } from './limits.js';
 import { type EventDeps, newEvent, warningsFor } from './publish.js';

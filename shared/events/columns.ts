@@ -1,6 +1,7 @@
 // Which fields of a published event the model keeps, and how CSV text becomes typed values.
+
+import { booleanFromText, numberFromText } from '../baselines/infer.js';
 import { InvalidInput } from '../errors.js';
-import { booleanFromText, numberFromText } from '../profiles/infer.js';
 import type { ModelRecord } from '../storage/registry.js';
 
 export interface SplitFields {

@@ -2,14 +2,14 @@
 // baseline holds every column the filter names, counted into the version's drift bins as events are. The raw
 // baseline is read once per dataset and the counts once per (version, segment), then kept in memory.
 import { Readable } from 'node:stream';
+import { booleanFromText, numberFromText } from '../baselines/infer.js';
+import { firstSignificantByte, readRows, type TableFormat } from '../bodies/records.js';
 import { buildBaselineGrid } from '../metrics/numeric/baseline-grid.js';
 import { absorbEvent, emptyProfile } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
-import { booleanFromText, numberFromText } from '../profiles/infer.js';
 import type { DataType } from '../schema/types.js';
 import { readAll } from '../storage/blobs.js';
 import type { DatasetRecord, ModelRecord } from '../storage/registry.js';
-import { firstSignificantByte, readRows, type TableFormat } from '../tables/records.js';
 import { compileFilter } from './segment-filter.js';
 import type { ResolvedSegment } from './segment-resolve.js';
 import { columnTypesOf } from './segment-targets.js';

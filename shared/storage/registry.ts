@@ -1,6 +1,7 @@
 // What the registry stores, independent of the database behind it.
+
+import type { TableFormat } from '../bodies/records.js';
 import type { ColumnInfo, ModelInfo, MonitoringConfig } from '../schema/types.js';
-import type { TableFormat } from '../tables/records.js';
 
 export interface ProjectRecord {
   project_id: string;

@@ -3,7 +3,7 @@
 // its own model and its own week, and runs the monitor at chosen times (the run's clock decides which bins are
 // complete), so the cases do not see each other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OutboxChannel } from '../../shared/alerts/channels.js';
+import { OutboxSender } from '../../shared/alerts/email-sms-senders.js';
 import { runMonitor } from '../../shared/monitoring/run.js';
 import {
   CHURN_BASELINE_CSV,
@@ -185,7 +185,7 @@ afterAll(async () => {
 function runAt(time: number) {
   const { registry, blobs, events, profiles, alerts } = service.services;
   const clock = () => time;
-  const channel = new OutboxChannel(`${service.dataDir}/notifications/outbox.ndjson`, clock);
+  const channel = new OutboxSender(`${service.dataDir}/notifications/outbox.ndjson`, clock);
   return runMonitor(
     {
       registry,

@@ -14,7 +14,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SnsChannel } from '../../shared/alerts/channels.js';
+import { SnsSender } from '../../shared/alerts/email-sms-senders.js';
 import { recipientFilterPolicy, SnsRecipients } from '../../shared/alerts/recipients.js';
 import { findOnPath, type MotoServer, startMoto } from '../support/moto.js';
 import { noteSkippedSuite } from '../support/skipped-suites.js';
@@ -72,7 +72,7 @@ describe.skipIf(!motoBinary)('SNS alerts topic against moto_server', () => {
   it('delivers an email only to the subscriber it names, with its subject, body and recipients', async () => {
     const oncall = await inboxOf('oncall@example.com');
     const other = await inboxOf('other@example.com');
-    const channel = new SnsChannel(sns, () => topicArn);
+    const channel = new SnsSender(sns, () => topicArn);
 
     await channel.send({
       channel: 'email',
@@ -103,7 +103,7 @@ describe.skipIf(!motoBinary)('SNS alerts topic against moto_server', () => {
       { step: 'initialize' },
     );
 
-    await new SnsChannel(recording, () => topicArn).send({
+    await new SnsSender(recording, () => topicArn).send({
       channel: 'sms',
       to: ['+14155550123'],
       text: 'Modelwatch CRITICAL churn',

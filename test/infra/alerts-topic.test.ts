@@ -3,7 +3,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { AlertsTopic } from '../../infra/constructs/alerts-topic.js';
-import { MonitoringFunction } from '../../infra/constructs/monitoring-function.js';
+import { ServiceFunction } from '../../infra/constructs/service-function.js';
 import { testStack } from './support.js';
 
 const stack = testStack();
@@ -11,7 +11,7 @@ const alerts = new AlertsTopic(stack, 'Alerts', {
   emails: ['ops@example.com', 'ml@example.com'],
   phoneNumbers: ['+15551234567'],
 });
-const api = new MonitoringFunction(stack, 'Api', { entry: 'lambdas/api.ts' }).useAlertsTopic(alerts.topic, {
+const api = new ServiceFunction(stack, 'Api', { entry: 'lambdas/api.ts' }).useAlertsTopic(alerts.topic, {
   manageSubscriptions: true,
 });
 const template = Template.fromStack(stack);

@@ -3,9 +3,9 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BaselineProfiler } from '../../shared/profiles/infer.js';
+import { BaselineProfiler } from '../../shared/baselines/infer.js';
+import { readRows } from '../../shared/bodies/records.js';
 import type { ColumnProfile, DataType } from '../../shared/schema/types.js';
-import { readRows } from '../../shared/tables/records.js';
 
 type Kind = 'int' | 'float' | 'bool' | 'few-strings' | 'many-strings' | 'number-like-strings';
 type Cell = number | boolean | string | null | undefined;

@@ -2,7 +2,7 @@
 // column) is stored, folded and queried, against dynalite and its real 400 KB item limit; wider ones are a 400
 // naming the field.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BaselineProfiler, MAX_INFERRED_CARDINALITY } from '../../shared/profiles/infer.js';
+import { BaselineProfiler, MAX_INFERRED_CARDINALITY } from '../../shared/baselines/infer.js';
 import { type Client, clientFor, startTestService, type TestService } from '../support/local-service.js';
 
 let service: TestService;

@@ -1,13 +1,13 @@
 // What every notification channel is: the targets a rule may name (one entry of the rule's `notifications`
 // schema), and how an incident's opening, escalation and resolution reach them.
 import type { z } from '@hono/zod-openapi';
-import type { MessageChannel } from '../channels.js';
+import type { EmailSmsSender } from '../email-sms-senders.js';
 import type { Notice } from '../types.js';
 import type { WebhookOptions } from '../webhooks.js';
 
 export interface SendContext {
   /** Where emails and SMS go: SNS in AWS, the outbox locally. */
-  messages: MessageChannel;
+  messages: EmailSmsSender;
   /** The egress policy and retries every HTTP channel is sent under. */
   http: WebhookOptions;
   /** Where PagerDuty events are posted. */

@@ -1,10 +1,10 @@
 // Dataset routes: baseline upload (inline, or by reference to a presigned upload) and dataset info.
 import { createRoute, type z } from '@hono/zod-openapi';
+import { DEFAULT_MAX_INFERRED_CARDINALITY } from '../../baselines/infer.js';
+import { firstSignificantByte, isRecord, tableFormatOf } from '../../bodies/records.js';
 import { completeUpload, getDatasetInfo, startUpload, uploadDataset } from '../../datasets/datasets.js';
 import { InvalidInput } from '../../errors.js';
-import { DEFAULT_MAX_INFERRED_CARDINALITY } from '../../profiles/infer.js';
 import { readAll } from '../../storage/blobs.js';
-import { firstSignificantByte, isRecord, tableFormatOf } from '../../tables/records.js';
 import { bodyStream } from '../request-body.js';
 import { conflictResponse, errorResponses, json, mediaResponses } from '../responses.js';
 import { newRouter } from '../router.js';

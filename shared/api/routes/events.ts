@@ -1,10 +1,10 @@
 // Event routes: publish or update one event, publish or update a batch, and read a stored event.
 import { createRoute } from '@hono/zod-openapi';
+import { readRows, tableFormatOf } from '../../bodies/records.js';
 import { publishBatch } from '../../events/batch.js';
 import { getEvent, publishEvent } from '../../events/publish.js';
 import { requireModel } from '../../models/models.js';
 import { METRIC_NAMES } from '../../observability/meter.js';
-import { readRows, tableFormatOf } from '../../tables/records.js';
 import { bodyStream } from '../request-body.js';
 import { conflictResponse, errorResponses, json, mediaResponses } from '../responses.js';
 import { newRouter } from '../router.js';

@@ -16,7 +16,7 @@ export interface OutgoingMessage {
   sent_at: number;
 }
 
-export interface MessageChannel {
+export interface EmailSmsSender {
   send(message: Omit<OutgoingMessage, 'sent_at'>, record: AlertRecord): Promise<void>;
 }
 
@@ -25,7 +25,7 @@ export interface MessageChannel {
  * `recipients` attribute; each recipient's subscription has a filter policy on it (recipients.ts), so a message
  * reaches exactly the recipients it names, and publishing needs only sns:Publish on the topic.
  */
-export class SnsChannel implements MessageChannel {
+export class SnsSender implements EmailSmsSender {
   constructor(
     private readonly client: SNSClient,
     private readonly topicArn: () => string,
@@ -55,7 +55,7 @@ function emailSubjectLine(subject: string | undefined): string | undefined {
 }
 
 /** The local run has no SNS: messages are kept as NDJSON in the data dir. */
-export class OutboxChannel implements MessageChannel {
+export class OutboxSender implements EmailSmsSender {
   constructor(
     private readonly path: string,
     private readonly clock: () => number = Date.now,

@@ -1,4 +1,4 @@
-// MonitoringFunction: Lambda defaults, and bind methods that grant exactly what they name and set its env var.
+// ServiceFunction: Lambda defaults, and bind methods that grant exactly what they name and set its env var.
 import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
@@ -8,7 +8,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
-import { BUNDLING, MonitoringFunction } from '../../infra/constructs/monitoring-function.js';
+import { BUNDLING, ServiceFunction } from '../../infra/constructs/service-function.js';
 import { ENV } from '../../shared/storage/tables.js';
 import { testStack } from './support.js';
 
@@ -22,7 +22,7 @@ const bucket = new Bucket(stack, 'Bucket');
 const topic = new Topic(stack, 'Topic', { masterKey: new Key(stack, 'TopicKey') });
 const secret = new Secret(stack, 'Secret');
 
-const writer = new MonitoringFunction(stack, 'Writer', {
+const writer = new ServiceFunction(stack, 'Writer', {
   entry: 'lambdas/api.ts',
   serviceName: 'writer',
   memorySize: 768,
@@ -34,7 +34,7 @@ const writer = new MonitoringFunction(stack, 'Writer', {
   .useAdminSecret(secret)
   .useAlertsTopic(topic)
   .useDashboardUrl('https://dashboard.example.com');
-const reader = new MonitoringFunction(stack, 'Reader', { entry: 'lambdas/api.ts' })
+const reader = new ServiceFunction(stack, 'Reader', { entry: 'lambdas/api.ts' })
   .useEventsTable(table, 'read', ['by_hour'])
   .useBaselineBucket(bucket, 'read');
 const template = Template.fromStack(stack);
@@ -53,7 +53,7 @@ function policyStatementsOf(roleLogicalId: string): Array<{ Action: string | str
 const actionsOf = (roleLogicalId: string) =>
   policyStatementsOf(roleLogicalId).flatMap((statement) => [statement.Action].flat());
 
-describe('MonitoringFunction', () => {
+describe('ServiceFunction', () => {
   it('runs on Node.js 22 on arm64 with X-Ray tracing active', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',

@@ -35,7 +35,7 @@ export const BUNDLING: BundlingOptions = {
   banner: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
 };
 
-export interface MonitoringFunctionProps {
+export interface ServiceFunctionProps {
   /** Handler module, relative to the repository root (for example `lambdas/api.ts`); it exports `handler`. */
   readonly entry: string;
   /**
@@ -84,7 +84,7 @@ export interface MonitoringFunctionProps {
  * A NodejsFunction on Node.js 22 / arm64 with its own log group, X-Ray tracing and a role that holds only what
  * the `use…` methods grant.
  */
-export class MonitoringFunction extends Construct {
+export class ServiceFunction extends Construct {
   /** The Lambda function. */
   public readonly function: NodejsFunction;
   /** The function's execution role; it starts with permission to write its own logs and nothing else. */
@@ -92,7 +92,7 @@ export class MonitoringFunction extends Construct {
   /** Where the function logs, with the configured retention. */
   public readonly logGroup: LogGroup;
 
-  constructor(scope: Construct, id: string, props: MonitoringFunctionProps) {
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention ?? RetentionDays.ONE_MONTH,
