@@ -5,8 +5,14 @@
 import { createHash } from 'node:crypto';
 import { absorbChanges, emptyProfile, type ProfileChange } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
-import { DELTA_SHARDS } from '../storage/dynamo/profiles.js';
-import type { HourItem, ModelRef, ModelState, ProfileStore, StoredDelta } from '../storage/profiles.js';
+import {
+  DELTA_SHARDS,
+  type HourItem,
+  type ModelRef,
+  type ModelState,
+  type ProfileStore,
+  type StoredDelta,
+} from '../storage/profiles.js';
 import {
   activeSegmentTargets,
   automaticTargets,

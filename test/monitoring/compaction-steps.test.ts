@@ -3,8 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../shared/api/services.js';
 import { recordChanges } from '../../shared/monitoring/fold.js';
-import { DELTA_SHARDS } from '../../shared/storage/dynamo/profiles.js';
 import type { ProfileStore } from '../../shared/storage/profiles.js';
+import { DELTA_SHARDS } from '../../shared/storage/profiles.js';
 import {
   type Client,
   clientFor,

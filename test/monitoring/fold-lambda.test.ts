@@ -12,9 +12,10 @@ import { type EmbeddedDynamo, startDynalite } from '../../local/dynalite.js';
 import { type ChangeRecord, changeRecord } from '../../shared/feed/change-record.js';
 import type { TableNames } from '../../shared/storage/dynamo/client.js';
 import { ensureTables } from '../../shared/storage/dynamo/create-tables.js';
-import { DELTA_SHARDS, DynamoProfileStore } from '../../shared/storage/dynamo/profiles.js';
+import { DynamoProfileStore } from '../../shared/storage/dynamo/profiles.js';
 import { DynamoQuarantineStore } from '../../shared/storage/dynamo/quarantine.js';
 import type { Delta, ModelRef } from '../../shared/storage/profiles.js';
+import { DELTA_SHARDS } from '../../shared/storage/profiles.js';
 import { ENV } from '../../shared/storage/tables.js';
 
 const TABLES: TableNames = { registry: 'fold-registry', events: 'fold-events', profiles: 'fold-profiles' };

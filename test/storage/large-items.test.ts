@@ -16,8 +16,9 @@ import {
   LargeItemStore,
   partKeysOf,
 } from '../../shared/storage/dynamo/large-items.js';
-import { DELTA_SHARDS, DynamoProfileStore, deltaKey } from '../../shared/storage/dynamo/profiles.js';
+import { DynamoProfileStore, deltaKey } from '../../shared/storage/dynamo/profiles.js';
 import type { Delta } from '../../shared/storage/profiles.js';
+import { DELTA_SHARDS } from '../../shared/storage/profiles.js';
 
 const TABLES: TableNames = { registry: 'li-registry', events: 'li-events', profiles: 'li-profiles' };
 

@@ -16,6 +16,7 @@ import { deserializeProfile, type HourProfile, serializeProfile } from '../../me
 import type { MonitorSpec } from '../../metrics/spec.js';
 import {
   type AutoSegment,
+  DELTA_SHARDS,
   type Delta,
   type HourItem,
   type ModelRef,
@@ -38,8 +39,6 @@ import {
   partKeysOf,
 } from './large-items.js';
 
-/** Shards of each model's pending deltas: 5,000 changes/s over 16 keys stays under a partition's 1,000 WCU. */
-export const DELTA_SHARDS = 16;
 const pad = (value: number, width: number) => String(value).padStart(width, '0');
 const hourKey = (hour: number) => pad(hour, 15);
 const deltaPk = (model: ModelRef, shard: number) => `DELTA#${modelKey(model)}#${shard}`;
