@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
@@ -25,6 +24,7 @@ import {
   type ProfileStore,
   type StoredDelta,
 } from '../profiles.js';
+import { batchGetAll } from './batch-get.js';
 import { batchWriteAll } from './batch-write.js';
 import { queryAll } from './client.js';
 import { shardOf } from './event-items.js';
@@ -129,21 +129,11 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async getDeltas(model: ModelRef, shard: number, keys: string[]): Promise<StoredDelta[]> {
-    const found: Item[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean }> | undefined =
-        {
-          [this.tableName]: {
-            Keys: keys.slice(i, i + 100).map((sk) => ({ pk: deltaPk(model, shard), sk })),
-            ConsistentRead: true,
-          },
-        };
-      while (request && Object.keys(request).length > 0) {
-        const result = await this.client.send(new BatchGetCommand({ RequestItems: request }));
-        for (const item of result.Responses?.[this.tableName] ?? []) found.push(item);
-        request = result.UnprocessedKeys as typeof request;
-      }
-    }
+    const found = (await batchGetAll(
+      this.client,
+      this.tableName,
+      keys.map((sk) => ({ pk: deltaPk(model, shard), sk })),
+    )) as Item[];
     const deltas = await this.storedDeltas(model, found);
     return deltas.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
