@@ -3,9 +3,6 @@
 // Records are upserted, one per rule, bin and column, and grouped into incidents; the notifications the incidents
 // call for are sent once every rule is evaluated (delivery.ts).
 import type { MetricResult } from '../metrics/definition.js';
-import { computeMetric } from '../metrics/registry.js';
-import type { MonitorSpec } from '../metrics/spec.js';
-import { profilesByBin } from '../monitoring/series.js';
 import type { ModelRef, ProfileStore } from '../storage/profiles.js';
 import { type BinSize, binStartOf, HOUR_MS, nextBinStart } from '../time/bins.js';
 import { type DeliveryDeps, type DueNotification, deliverDue } from './delivery.js';
@@ -30,7 +27,7 @@ export interface RuleBins {
 }
 
 /** Reads what a rule compares (its segment and baseline included); undefined: the model's own bins. */
-export type RuleBinReader = (rule: AlertRule, from: number, to: number) => Promise<RuleBins | undefined>;
+export type RuleBinReader = (rule: AlertRule, from: number, to: number) => Promise<RuleBins>;
 
 export interface AlertSummary {
   bins_evaluated: number;
@@ -80,9 +77,9 @@ export async function evaluateModelAlerts(
   deps: AlertDeps,
   model: ModelRef,
   version: number,
-  spec: MonitorSpec,
   changedHours: number[],
-  reader?: RuleBinReader,
+  /** What each rule compares, per bin: the model's bins, a segment's, or against another baseline. */
+  reader: RuleBinReader,
 ): Promise<AlertSummary> {
   const now = deps.clock();
   const summary: AlertSummary = {
@@ -113,8 +110,7 @@ export async function evaluateModelAlerts(
       const dependent = shiftBins(rule.bin_size, binStartOf(rule.bin_size, hour), reach(rule));
       if (!completed(rule, dependent, now)) stillPending.add(hour);
     }
-    if (dueBins.length > 0)
-      await evaluateBins(deps, model, version, spec, rule, dueBins, tracker, summary, reader);
+    if (dueBins.length > 0) await evaluateBins(deps, rule, dueBins, tracker, summary, reader);
   }
   await tracker.closeOrphans(new Map(allRules.map((rule) => [rule.rule_id, rule])));
   for (const rule of rules.filter((r) => r.needs_backfill)) await tracker.closeHistory(rule);
@@ -162,20 +158,15 @@ async function notifyIncidents(
 
 async function evaluateBins(
   deps: AlertDeps,
-  model: ModelRef,
-  version: number,
-  spec: MonitorSpec,
   rule: AlertRule,
   bins: number[],
   tracker: IncidentTracker,
   summary: AlertSummary,
-  reader?: RuleBinReader,
+  reader: RuleBinReader,
 ): Promise<void> {
   const from = previousBin(rule.bin_size, bins[0] as number, reach(rule));
   const to = nextBinStart(rule.bin_size, bins[bins.length - 1] as number);
-  const byBin =
-    (await reader?.(rule, from, to)) ??
-    (await modelBins(deps.profiles, model, version, spec, rule, from, to));
+  const byBin = await reader(rule, from, to);
   const columns: Array<string | null> = rule.columns.length > 0 ? rule.columns : [null];
   for (const column of columns) {
     const metricAt = (bin: number) => byBin.metricAt(bin, column);
@@ -217,25 +208,4 @@ async function evaluateBins(
       else await upsertRecord(deps, rule, outcome, tracker, summary);
     }
   }
-}
-
-async function modelBins(
-  profiles: ProfileStore,
-  model: ModelRef,
-  version: number,
-  spec: MonitorSpec,
-  rule: AlertRule,
-  from: number,
-  to: number,
-): Promise<RuleBins> {
-  const byBin = await profilesByBin(profiles, model, version, rule.bin_size, from, to);
-  return {
-    has: (bin) => byBin.has(bin),
-    metricAt(bin, column) {
-      const profile = byBin.get(bin);
-      return profile
-        ? computeMetric(rule.metric, profile, spec, column ?? undefined)
-        : { value: null, count: 0 };
-    },
-  };
 }

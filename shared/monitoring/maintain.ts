@@ -9,7 +9,7 @@ import { autoSegmentsFor } from './auto-segments.js';
 import { compactModel, targetsOf } from './compaction.js';
 import { rebuildHour } from './rebuild.js';
 import { markingStaleDays, refreshDayProfiles, type StateHolder } from './rollups.js';
-import { segmentRuleReader } from './rule-bins.js';
+import { ruleBinReader } from './rule-bins.js';
 import { advanceSegmentRebuild, wantedSegments } from './segment-rebuild.js';
 import { activeSegmentKeys, automaticTargets, definedTargets, loadCatalog } from './segment-targets.js';
 import { type SpecDeps, specFor } from './specs.js';
@@ -141,9 +141,8 @@ export async function maintainModel(
         options.alerts,
         model,
         state.active_version,
-        spec,
         state.pending_hours ?? [],
-        segmentRuleReader(deps, record),
+        ruleBinReader(deps, record, state.active_version, spec),
       );
       result.alerts = alerts;
       if (!sameHours(alerts.pending_hours, state.pending_hours ?? [])) {

@@ -4,20 +4,43 @@
 import type { RuleBinReader, RuleBins } from '../alerts/engine.js';
 import type { SegmentedRule } from '../alerts/rules.js';
 import { InvalidInput, NotFound } from '../errors.js';
-import { metricDefinition } from '../metrics/registry.js';
+import { computeMetric, metricDefinition } from '../metrics/registry.js';
+import type { MonitorSpec } from '../metrics/spec.js';
 import type { ModelRecord } from '../storage/registry.js';
 import { parseBaseline } from './baselines.js';
 import { queryMetrics, type Series } from './query.js';
 import { SegmentNotReady } from './segment-resolve.js';
 import { listSegmentViews } from './segment-views.js';
+import { profilesByBin } from './series.js';
 import type { SpecDeps } from './specs.js';
 
 const NO_DATA: RuleBins = { has: () => false, metricAt: () => ({ value: null, count: 0 }) };
 
-export function segmentRuleReader(deps: SpecDeps, record: ModelRecord): RuleBinReader {
+/**
+ * What rules compare: for a rule on the whole model against its dataset, the model's own bins merged from hour
+ * profiles (the version being evaluated); otherwise the series GET .../metrics would answer.
+ */
+export function ruleBinReader(
+  deps: SpecDeps,
+  record: ModelRecord,
+  version: number,
+  spec: MonitorSpec,
+): RuleBinReader {
+  const model = { project_id: record.info.project_id, model_id: record.info.model_id };
   return async (rule, from, to) => {
     const { segment, baseline } = rule as SegmentedRule;
-    if (segment === undefined && baseline === undefined) return undefined;
+    if (segment === undefined && baseline === undefined) {
+      const byBin = await profilesByBin(deps.profiles, model, version, rule.bin_size, from, to);
+      return {
+        has: (bin) => byBin.has(bin),
+        metricAt(bin, column) {
+          const profile = byBin.get(bin);
+          return profile
+            ? computeMetric(rule.metric, profile, spec, column ?? undefined)
+            : { value: null, count: 0 };
+        },
+      };
+    }
     const columns: Array<string | undefined> = rule.columns.length > 0 ? rule.columns : [undefined];
     let series: Series[];
     try {
