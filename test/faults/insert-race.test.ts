@@ -1,11 +1,6 @@
-// One acknowledgement per (model, event_id) insert, whichever route or process the attempts come through:
-// the single route racing a one-row batch, and two processes' stores racing on one table.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamo, startDynalite } from '../../local/dynalite.js';
 import { AlreadyExists } from '../../shared/errors.js';
-import { ensureTables } from '../../shared/storage/dynamo/create-tables.js';
 import { DynamoEventStore } from '../../shared/storage/dynamo/events.js';
 import type { NewEvent } from '../../shared/storage/events.js';
 import {
@@ -15,6 +10,7 @@ import {
   startTestService,
   type TestService,
 } from '../support/local-service.js';
+import { startTestDynamo, type TestDynamo } from '../support/test-dynamo.js';
 import { EVENTS, HOUR, total } from './publishing-load.js';
 
 describe('the single route racing a one-row batch for the same ids', () => {
@@ -63,35 +59,21 @@ describe('the single route racing a one-row batch for the same ids', () => {
 });
 
 describe('two processes inserting the same ids into one table at once', () => {
-  let dynamo: EmbeddedDynamo;
-  const clients: DynamoDBClient[] = [];
+  let dynamo: TestDynamo;
 
   beforeAll(async () => {
-    dynamo = await startDynalite();
-    await ensureTables(connect(), {
+    dynamo = await startTestDynamo({
       registry: 'race-registry',
       events: 'race-events',
       profiles: 'race-profiles',
     });
   });
 
-  afterAll(async () => {
-    for (const client of clients) client.destroy();
-    await dynamo.close();
-  });
-
-  function connect(): DynamoDBClient {
-    const raw = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    clients.push(raw);
-    return raw;
-  }
+  afterAll(() => dynamo?.close());
 
   /** A store as another process would have it: its own client, its own in-process locks. */
-  const processStore = () => new DynamoEventStore(DynamoDBDocumentClient.from(connect()), 'race-events');
+  const processStore = () =>
+    new DynamoEventStore(DynamoDBDocumentClient.from(dynamo.connect()), 'race-events');
 
   const event = (id: string, source: string): NewEvent => ({
     project_id: 'bank',

@@ -1,47 +1,33 @@
-// The DynamoDB stores against dynalite (in memory): conditional event writes, batch duplicates, partial
-// updates with their change records, the item layout, and the registry's records.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamo, startDynalite } from '../../local/dynalite.js';
 import { AlreadyExists, InvalidInput, NotFound } from '../../shared/errors.js';
 import { newEvent } from '../../shared/events/publish.js';
 import { type ChangeRecord, imageOf } from '../../shared/feed/change-record.js';
 import type { ModelInfo } from '../../shared/schema/types.js';
 import type { TableNames } from '../../shared/storage/dynamo/client.js';
-import { ensureTables } from '../../shared/storage/dynamo/create-tables.js';
 import { DynamoEventStore } from '../../shared/storage/dynamo/events.js';
 import { DynamoRegistryStore } from '../../shared/storage/dynamo/registry.js';
 import type { EventKey, NewEvent } from '../../shared/storage/events.js';
 import type { ModelRecord } from '../../shared/storage/registry.js';
 import { EVENT_HOUR_SHARDS } from '../../shared/storage/tables.js';
+import { startTestDynamo, type TestDynamo } from '../support/test-dynamo.js';
 
 const TABLES: TableNames = { registry: 'test-registry', events: 'test-events', profiles: 'test-profiles' };
 const DAY_S = 86_400;
 
-let dynamo: EmbeddedDynamo;
-let raw: DynamoDBClient;
+let dynamo: TestDynamo;
 let documents: DynamoDBDocumentClient;
 let events: DynamoEventStore;
 let registry: DynamoRegistryStore;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  raw = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTables(raw, TABLES);
-  documents = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  dynamo = await startTestDynamo(TABLES);
+  ({ documents } = dynamo);
   events = new DynamoEventStore(documents, TABLES.events);
   registry = new DynamoRegistryStore(documents, TABLES.registry);
 });
 
-afterAll(async () => {
-  raw?.destroy();
-  await dynamo?.close();
-});
+afterAll(() => dynamo?.close());
 
 const modelInfo = (modelId: string, retentionDays = 180): ModelInfo => ({
   project_id: 'bank',

@@ -1,13 +1,11 @@
 // Documents larger than one item, against dynalite (which enforces the 400 KB item limit): inline, compressed and
 // split round trips, writes that die or conflict leaving the stored document whole, and deltas too large to fit.
 import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EmbeddedDynamo, startDynalite } from '../../local/dynalite.js';
 import type { HourProfile } from '../../shared/metrics/profile.js';
 import type { TableNames } from '../../shared/storage/dynamo/client.js';
-import { ensureTables } from '../../shared/storage/dynamo/create-tables.js';
 import { shardOf } from '../../shared/storage/dynamo/event-items.js';
 import {
   ITEM_LIMIT_BYTES,
@@ -19,30 +17,21 @@ import {
 import { DynamoProfileStore, deltaKey } from '../../shared/storage/dynamo/profiles.js';
 import type { Delta } from '../../shared/storage/profiles.js';
 import { DELTA_SHARDS } from '../../shared/storage/profiles.js';
+import { startTestDynamo, type TestDynamo } from '../support/test-dynamo.js';
 
 const TABLES: TableNames = { registry: 'li-registry', events: 'li-events', profiles: 'li-profiles' };
 
-let dynamo: EmbeddedDynamo;
-let raw: DynamoDBClient;
+let dynamo: TestDynamo;
 let documents: DynamoDBDocumentClient;
 let large: LargeItemStore;
 
 beforeAll(async () => {
-  dynamo = await startDynalite();
-  raw = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTables(raw, TABLES);
-  documents = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  dynamo = await startTestDynamo(TABLES);
+  ({ documents } = dynamo);
   large = new LargeItemStore(documents, TABLES.profiles);
 });
 
-afterAll(async () => {
-  raw?.destroy();
-  await dynamo?.close();
-});
+afterAll(() => dynamo?.close());
 
 /** Text gzip cannot shrink much: random bytes as base64. */
 const incompressible = (bytes: number) => randomBytes(Math.ceil((bytes * 3) / 4)).toString('base64');
