@@ -135,6 +135,42 @@ describe('a defined segment', () => {
   });
 });
 
+describe('an alert rule on a segment', () => {
+  it("compares the segment's own values, and names the segment on its records and incidents", async () => {
+    const rule = await admin.post(`${churn}/alert-rules`, {
+      name: 'premium traffic',
+      metric: 'traffic',
+      bin_size: 'hour',
+      compare_to: 'raw_value',
+      condition: 'greater',
+      critical_threshold: 0,
+      priority: 'low',
+      segment: 'premium_mid',
+    });
+    expect(rule.status, rule.text).toBe(201);
+
+    expect((await admin.post('/v1/monitor/run')).status).toBe(200);
+    const records = (
+      await admin.get(`${churn}/alerts?start=${START}&end=${START + 3 * HOUR}`)
+    ).body.items.filter((record: { rule_id: string }) => record.rule_id === rule.body.rule_id);
+    const incidents = (await admin.get(`${churn}/incidents`)).body.items.filter(
+      (incident: { rule_id: string }) => incident.rule_id === rule.body.rule_id,
+    );
+    const segmentTraffic = await points(churn, 'metric=traffic&segment=premium_mid');
+
+    expect(records.length).toBeGreaterThan(0);
+    for (const record of records) {
+      const bin = segmentTraffic.find((point: { start: number }) => point.start === record.bin_start);
+      expect(record.value).toBe(bin.value);
+      expect(record.segment).toBe('premium_mid');
+      expect(record.message).toContain('in segment premium_mid');
+    }
+    expect(incidents.map((incident: { segment: string }) => incident.segment)).toEqual(
+      incidents.map(() => 'premium_mid'),
+    );
+  });
+});
+
 describe('moving and rebuilding', () => {
   it('moves an event to another segment when a late update changes its metadata', async () => {
     await admin.put(`${churn}/segments/retail`, { name: 'Retail', filter: { segment: { in: ['retail'] } } });
