@@ -213,6 +213,21 @@ export class Modelwatch {
     ).body;
   }
 
+  /** Every model of a project, in id order, fetched a page (`limit` models) at a time. */
+  listModels(projectId: string, options: { limit?: number } = {}): AsyncGenerator<ModelInfo> {
+    const path = `/v1/projects/${encodeURIComponent(projectId)}/models`;
+    return paginate(
+      async (nextToken) =>
+        (
+          await this.transport.request<Page<ModelInfo>>({
+            method: 'GET',
+            path,
+            query: { limit: options.limit, next_token: nextToken },
+          })
+        ).body,
+    );
+  }
+
   /** Sets drift bin cut points per numeric column; answers the model info with the new config. */
   async setMonitoring(projectId: string, modelId: string, config: MonitoringConfig): Promise<ModelInfo> {
     const spec = {

@@ -93,6 +93,18 @@ export function checkBins(model: ModelRecord, bins: Record<string, BinEdges>): v
   }
 }
 
+/** A project's models (404 for an unknown project), a page at a time. */
+export async function listModels(
+  registry: RegistryStore,
+  projectId: string,
+  limit: number,
+  nextToken?: string,
+): Promise<{ items: ModelView[]; next_token?: string }> {
+  await requireProjectExists(registry, projectId);
+  const page = await registry.listModels(projectId, limit, nextToken);
+  return { items: page.items.map(viewOf), ...(page.nextToken ? { next_token: page.nextToken } : {}) };
+}
+
 function viewOf(record: ModelRecord): ModelView {
   return { ...record.info, monitoring: record.monitoring };
 }

@@ -103,6 +103,12 @@ export interface RegistryStore {
   getDataset(projectId: string, datasetId: string): Promise<DatasetRecord | undefined>;
   createModel(model: ModelRecord): Promise<void>;
   getModel(projectId: string, modelId: string): Promise<ModelRecord | undefined>;
+  /** A project's models in id order, a page at a time. */
+  listModels(
+    projectId: string,
+    limit: number,
+    nextToken?: string,
+  ): Promise<{ items: ModelRecord[]; nextToken?: string }>;
   setMonitoringConfig(projectId: string, modelId: string, config: ModelMonitoring): Promise<void>;
   putSegment(segment: SegmentRecord): Promise<void>;
   getSegment(projectId: string, modelId: string, segmentId: string): Promise<SegmentRecord | undefined>;

@@ -163,3 +163,30 @@ describe('monitoring config', () => {
     expect((await admin.put(`${models}/ghost/monitoring`, { bins: {} })).status).toBe(404);
   });
 });
+
+describe('the model list', () => {
+  it("lists a project's models in id order, a page at a time", async () => {
+    await admin.post('/v1/projects', { project_id: 'listed' });
+    await admin.put('/v1/projects/listed/datasets/baseline', CHURN_BASELINE_CSV, 'text/csv');
+    for (const id of ['zeta', 'alpha', 'mid']) {
+      const body = { dataset_id: 'baseline', task: 'not_set', inputs: ['age'] };
+      expect((await admin.put(`/v1/projects/listed/models/${id}`, body)).status).toBe(201);
+    }
+
+    const first = await admin.get('/v1/projects/listed/models?limit=2');
+    const rest = await admin.get(`/v1/projects/listed/models?limit=2&next_token=${first.body.next_token}`);
+
+    expect(first.body.items.map((m: { model_id: string }) => m.model_id)).toEqual(['alpha', 'mid']);
+    expect(rest.body.items.map((m: { model_id: string }) => m.model_id)).toEqual(['zeta']);
+    expect(first.body.items[0].monitoring.version).toBeGreaterThan(0);
+  });
+
+  it('answers 404 for an unknown project and 400 for a token from another list', async () => {
+    expect((await admin.get('/v1/projects/nowhere/models')).status).toBe(404);
+    const foreign = await admin.get('/v1/projects?limit=1');
+    const token =
+      foreign.body.next_token ??
+      Buffer.from(JSON.stringify({ pk: 'PROJECTS', sk: 'x' })).toString('base64url');
+    expect((await admin.get(`/v1/projects/listed/models?next_token=${token}`)).status).toBe(400);
+  });
+});

@@ -328,6 +328,15 @@ describe('metrics and the monitor', () => {
   });
 });
 
+describe('the model list', () => {
+  it("lists a project's models across pages", async () => {
+    const ids: string[] = [];
+    for await (const model of client.listModels('bank', { limit: 1 })) ids.push(model.model_id);
+    expect(ids.length).toBeGreaterThan(1);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});
+
 describe('segments', () => {
   it('defines a segment, builds it from the events already stored, and reads its metrics', async () => {
     await client.registerModel('bank', 'sliced', CHURN_MODEL as Parameters<Modelwatch['registerModel']>[2]);

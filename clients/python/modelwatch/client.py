@@ -100,6 +100,10 @@ class Client:
                 return self.get_model(project_id, model_id)
             raise
 
+    def list_models(self, project_id):
+        """Every model of a project, in id order, with its monitoring config."""
+        return list(self._pages("/v1/projects/%s/models" % _seg(project_id), {}))
+
     def get_model(self, project_id, model_id):
         return self._call("GET", self._model_path(project_id, model_id))
 

@@ -1,9 +1,16 @@
 // Model routes: registration, model info with its monitoring config, and drift bins.
-import { createRoute } from '@hono/zod-openapi';
-import { getModel, registerModel, setMonitoring } from '../../models/models.js';
+import { createRoute, z } from '@hono/zod-openapi';
+import { getModel, listModels, registerModel, setMonitoring } from '../../models/models.js';
 import { conflictResponse, errorResponses, json } from '../responses.js';
 import { newRouter } from '../router.js';
-import { modelBody, modelInfoSchema, modelParams, monitoringBody } from '../schemas.js';
+import {
+  listQuery,
+  modelBody,
+  modelInfoSchema,
+  modelParams,
+  monitoringBody,
+  projectParams,
+} from '../schemas.js';
 
 const register = createRoute({
   method: 'put',
@@ -28,6 +35,18 @@ const get = createRoute({
   responses: { 200: json(modelInfoSchema, 'Model info'), ...errorResponses },
 });
 
+const list = createRoute({
+  method: 'get',
+  path: '/v1/projects/{project_id}/models',
+  tags: ['Models'],
+  summary: "A project's models, in id order",
+  request: { params: projectParams, query: listQuery },
+  responses: {
+    200: json(z.object({ items: z.array(modelInfoSchema), next_token: z.string().optional() }), 'Models'),
+    ...errorResponses,
+  },
+});
+
 const monitoring = createRoute({
   method: 'put',
   path: '/v1/projects/{project_id}/models/{model_id}/monitoring',
@@ -47,6 +66,11 @@ export function modelRoutes() {
     .openapi(register, async (c) => {
       const { project_id, model_id } = c.req.valid('param');
       return c.json(await registerModel(c.get('services'), project_id, model_id, c.req.valid('json')), 201);
+    })
+    .openapi(list, async (c) => {
+      const { project_id } = c.req.valid('param');
+      const { limit, next_token } = c.req.valid('query');
+      return c.json(await listModels(c.get('services').registry, project_id, limit ?? 100, next_token), 200);
     })
     .openapi(get, async (c) => {
       const { project_id, model_id } = c.req.valid('param');

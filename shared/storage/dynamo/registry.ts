@@ -159,6 +159,33 @@ export class DynamoRegistryStore implements RegistryStore {
     return this.get<SegmentRecord>(projectKey(projectId), segmentSk(modelId, segmentId));
   }
 
+  async listModels(
+    projectId: string,
+    limit: number,
+    nextToken?: string,
+  ): Promise<{ items: ModelRecord[]; nextToken?: string }> {
+    const pk = projectKey(projectId);
+    const startKey = decodeNextToken(nextToken);
+    if (startKey === null || (startKey && startKey.pk !== pk)) {
+      throw new InvalidInput('next_token is not a token this route gave out');
+    }
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'MODEL#' },
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
+    );
+    const bodies = await this.large.resolve(result.Items ?? [], BODIES);
+    return {
+      items: bodies.map((body) => documentOf<ModelRecord>(body)),
+      nextToken: encodeNextToken(result.LastEvaluatedKey),
+    };
+  }
+
   async listSegments(projectId: string, modelId: string): Promise<SegmentRecord[]> {
     const items = await queryAll(this.client, {
       TableName: this.tableName,
