@@ -3,10 +3,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertRecord, AlertRule, Incident } from '../../alerts/types.js';
-import { InvalidInput } from '../../errors.js';
 import type { AlertStore, IncidentChange } from '../alerts.js';
 import { type ModelRef, modelKey } from '../profiles.js';
-import { decodeNextToken, encodeNextToken, queryAll } from './client.js';
+import { encodeNextToken, queryAll, startKeyOf } from './client.js';
 import { DynamoIncidents } from './incidents.js';
 import { type Item, LargeItemStore, partKeysOf } from './large-items.js';
 
@@ -79,10 +78,7 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async listRecords(model: ModelRef, start: number, end: number, limit: number, nextToken?: string) {
-    const startKey = decodeNextToken(nextToken);
-    if (startKey === null || (startKey && startKey.pk !== `ALERTS#${modelKey(model)}`)) {
-      throw new InvalidInput('next_token is not a token this route gave out');
-    }
+    const startKey = startKeyOf(nextToken, `ALERTS#${modelKey(model)}`);
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

@@ -1,6 +1,7 @@
 // One DynamoDB document client per process, configured from the environment (AWS) or the local runner.
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { InvalidInput } from '../../errors.js';
 
 export interface TableNames {
   registry: string;
@@ -39,6 +40,18 @@ export function decodeNextToken(token: string | undefined): Record<string, unkno
   } catch {
     return null;
   }
+}
+
+/**
+ * Where a list of partition `pk` resumes: undefined for the first page; a 400 for a token that is not one, or
+ * that another list gave out (a token names its partition, so it cannot page through someone else's).
+ */
+export function startKeyOf(nextToken: string | undefined, pk: string): Record<string, unknown> | undefined {
+  const startKey = decodeNextToken(nextToken);
+  if (startKey === null || (startKey && startKey.pk !== pk)) {
+    throw new InvalidInput('next_token is not a token this route gave out');
+  }
+  return startKey;
 }
 
 /** Every item a query matches, following LastEvaluatedKey through all pages. */

@@ -10,10 +10,9 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { isSettled } from '../../alerts/incidents.js';
 import type { Incident } from '../../alerts/types.js';
-import { InvalidInput } from '../../errors.js';
 import type { IncidentChange } from '../alerts.js';
 import { type ModelRef, modelKey } from '../profiles.js';
-import { decodeNextToken, encodeNextToken, queryAll } from './client.js';
+import { encodeNextToken, queryAll, startKeyOf } from './client.js';
 
 // Writers of one incident are the model's monitor run (under its lease) and the API's acknowledge and snooze:
 // a handful of retries outlasts any realistic contention.
@@ -70,10 +69,7 @@ export class DynamoIncidents {
 
   async list(model: ModelRef, limit: number, nextToken?: string) {
     const pk = `INCIDENTS#${modelKey(model)}`;
-    const startKey = decodeNextToken(nextToken);
-    if (startKey === null || (startKey && startKey.pk !== pk)) {
-      throw new InvalidInput('next_token is not a token this route gave out');
-    }
+    const startKey = startKeyOf(nextToken, pk);
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

@@ -2,9 +2,8 @@
 // reads across every project): pk=QUARANTINE, sk=<change time>#<record id>.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { InvalidInput } from '../../errors.js';
 import type { QuarantinedChange, QuarantineStore } from '../quarantine.js';
-import { decodeNextToken, encodeNextToken } from './client.js';
+import { encodeNextToken, startKeyOf } from './client.js';
 
 const PK = 'QUARANTINE';
 const sortKey = (entry: QuarantinedChange) =>
@@ -33,10 +32,7 @@ export class DynamoQuarantineStore implements QuarantineStore {
   }
 
   async list(limit: number, nextToken?: string) {
-    const startKey = decodeNextToken(nextToken);
-    if (startKey === null || (startKey && startKey.pk !== PK)) {
-      throw new InvalidInput('next_token is not a token this route gave out');
-    }
+    const startKey = startKeyOf(nextToken, PK);
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,

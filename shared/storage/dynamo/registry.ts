@@ -3,7 +3,7 @@
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { AlreadyExists, InvalidInput, NotFound } from '../../errors.js';
+import { AlreadyExists, NotFound } from '../../errors.js';
 import type {
   DatasetClaim,
   DatasetRecord,
@@ -15,7 +15,7 @@ import type {
   TokenRecord,
   UploadRecord,
 } from '../registry.js';
-import { decodeNextToken, encodeNextToken, queryAll } from './client.js';
+import { encodeNextToken, queryAll, startKeyOf } from './client.js';
 import { type Bodies, LargeItemStore } from './large-items.js';
 
 const PROJECTS = 'PROJECTS';
@@ -49,10 +49,7 @@ export class DynamoRegistryStore implements RegistryStore {
     limit: number,
     nextToken?: string,
   ): Promise<{ items: ProjectRecord[]; nextToken?: string }> {
-    const startKey = decodeNextToken(nextToken);
-    if (startKey === null || (startKey && startKey.pk !== PROJECTS)) {
-      throw new InvalidInput('next_token is not a token this route gave out');
-    }
+    const startKey = startKeyOf(nextToken, PROJECTS);
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -165,10 +162,7 @@ export class DynamoRegistryStore implements RegistryStore {
     nextToken?: string,
   ): Promise<{ items: ModelRecord[]; nextToken?: string }> {
     const pk = projectKey(projectId);
-    const startKey = decodeNextToken(nextToken);
-    if (startKey === null || (startKey && startKey.pk !== pk)) {
-      throw new InvalidInput('next_token is not a token this route gave out');
-    }
+    const startKey = startKeyOf(nextToken, pk);
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
