@@ -9,7 +9,7 @@ import type { RecipientDirectory } from '../shared/alerts/recipients.js';
 import type { HealthReport, Services } from '../shared/api/services.js';
 import { Authenticator } from '../shared/auth/tokens.js';
 import type { WriteJournal } from '../shared/feed/write-journal.js';
-import type { PollableFeed } from '../shared/monitoring/fold.js';
+import type { PollableFeed } from '../shared/fold/record.js';
 import { emptySummary, type RunSummary, runMonitor } from '../shared/monitoring/run.js';
 import type { Meter } from '../shared/observability/meter.js';
 import type { AlertStore } from '../shared/storage/alerts.js';

@@ -3,7 +3,7 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { awsServices } from '../compose/aws.js';
 import type { ChangeRecord } from '../shared/feed/change-record.js';
-import { FoldInterrupted, recordChanges } from '../shared/monitoring/fold.js';
+import { FoldInterrupted, recordChanges } from '../shared/fold/record.js';
 import { maintainModel } from '../shared/monitoring/maintain.js';
 import { METRIC_NAMES } from '../shared/observability/meter.js';
 import { lambdaMeter, logger, metrics } from './observability.js';

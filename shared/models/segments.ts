@@ -2,8 +2,8 @@
 // the registry. A changed filter gets a fresh profile key, so the next monitor run rebuilds it from stored events.
 import { randomBytes } from 'node:crypto';
 import { InvalidInput, NotFound } from '../errors.js';
-import { canonicalFilter } from '../monitoring/segment-filter.js';
 import type { DataType } from '../schema/types.js';
+import { canonicalFilter } from '../specs/segment-filter.js';
 import type { ProfileStore } from '../storage/profiles.js';
 import type { ModelRecord, RegistryStore, SegmentFilter, SegmentRecord } from '../storage/registry.js';
 

@@ -2,23 +2,19 @@
 // drift bins changed, advances the rebuild, and recomputes the day profiles of changed days. One writer per
 // model at a time, wherever it runs.
 import { type AlertDeps, type AlertSummary, evaluateModelAlerts } from '../alerts/engine.js';
+import { compactModel, targetsOf } from '../fold/compaction.js';
+import { type RebuildDeps, rebuildHour } from '../fold/rebuild.js';
+import { markingStaleDays, refreshDayProfiles, type StateHolder } from '../fold/rollups.js';
+import { advanceSegmentRebuild, wantedSegments } from '../fold/segment-rebuild.js';
+import { activeSegmentKeys, automaticTargets, definedTargets, loadCatalog } from '../fold/segment-targets.js';
 import type { MonitorSpec } from '../metrics/spec.js';
+import { autoSegmentsFor } from '../specs/auto-segments.js';
+import { type SpecDeps, specFor } from '../specs/specs.js';
 import type { EventStore } from '../storage/events.js';
 import type { ModelRef, ModelState, ProfileStore } from '../storage/profiles.js';
-import { autoSegmentsFor } from './auto-segments.js';
-import { compactModel, targetsOf } from './compaction.js';
-import { rebuildHour } from './rebuild.js';
-import { markingStaleDays, refreshDayProfiles, type StateHolder } from './rollups.js';
 import { ruleBinReader } from './rule-bins.js';
-import { advanceSegmentRebuild, wantedSegments } from './segment-rebuild.js';
-import { activeSegmentKeys, automaticTargets, definedTargets, loadCatalog } from './segment-targets.js';
-import { type SpecDeps, specFor } from './specs.js';
 
-export interface MaintainDeps extends SpecDeps {
-  events: EventStore;
-  profiles: ProfileStore;
-  clock: () => number;
-}
+export interface MaintainDeps extends SpecDeps, RebuildDeps {}
 
 export interface MaintainResult {
   /** False when another process holds the model's lease. */

@@ -6,13 +6,13 @@ import type { SegmentedRule } from '../alerts/rules.js';
 import { InvalidInput, NotFound } from '../errors.js';
 import { computeMetric, metricDefinition } from '../metrics/registry.js';
 import type { MonitorSpec } from '../metrics/spec.js';
+import { parseBaseline } from '../queries/baselines.js';
+import { queryMetrics, type Series } from '../queries/query.js';
+import { profilesByBin } from '../queries/series.js';
+import { SegmentNotReady } from '../specs/segment-resolve.js';
+import { listSegmentViews } from '../specs/segment-views.js';
+import type { SpecDeps } from '../specs/specs.js';
 import type { ModelRecord } from '../storage/registry.js';
-import { parseBaseline } from './baselines.js';
-import { queryMetrics, type Series } from './query.js';
-import { SegmentNotReady } from './segment-resolve.js';
-import { listSegmentViews } from './segment-views.js';
-import { profilesByBin } from './series.js';
-import type { SpecDeps } from './specs.js';
 
 const NO_DATA: RuleBins = { has: () => false, metricAt: () => ({ value: null, count: 0 }) };
 

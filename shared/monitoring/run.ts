@@ -2,9 +2,9 @@
 // does this), then bring every model with pending work up to date.
 import { randomUUID } from 'node:crypto';
 import type { AlertDeps } from '../alerts/engine.js';
+import { drainFeed, type PollableFeed } from '../fold/record.js';
 import { isPoison, isStorageFault } from '../storage/faults.js';
 import { failureReason, type QuarantineStore } from '../storage/quarantine.js';
-import { drainFeed, type PollableFeed } from './fold.js';
 import { type MaintainDeps, maintainModel } from './maintain.js';
 
 /** Leases are held per process; the local run passes one owner for its data dir, so a restart takes its own back. */

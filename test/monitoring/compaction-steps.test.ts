@@ -2,7 +2,7 @@
 // per-shard step journal left by an earlier version is still finished exactly once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../shared/api/services.js';
-import { recordChanges } from '../../shared/monitoring/fold.js';
+import { recordChanges } from '../../shared/fold/record.js';
 import type { ProfileStore } from '../../shared/storage/profiles.js';
 import { DELTA_SHARDS } from '../../shared/storage/profiles.js';
 import {

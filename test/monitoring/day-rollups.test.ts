@@ -2,7 +2,7 @@
 // answers, follows late labels and rebuilds, and falls back to hours for days whose day profile is stale.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../shared/api/services.js';
-import { type MetricsQuery, queryMetrics } from '../../shared/monitoring/query.js';
+import { type MetricsQuery, queryMetrics } from '../../shared/queries/query.js';
 import type { ProfileStore } from '../../shared/storage/profiles.js';
 import { dyingOnce } from '../support/dying-once.js';
 import {

@@ -2,7 +2,7 @@
 // and changes landing while a rebuild reads events neither double count nor lose anything.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../../shared/api/services.js';
-import { recordChanges } from '../../shared/monitoring/fold.js';
+import { recordChanges } from '../../shared/fold/record.js';
 import { dyingOnce } from '../support/dying-once.js';
 import {
   type Client,

@@ -5,7 +5,7 @@ import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChangeRecord, changeRecord } from '../../shared/feed/change-record.js';
-import { recordChanges } from '../../shared/monitoring/fold.js';
+import { recordChanges } from '../../shared/fold/record.js';
 import {
   type Client,
   clientFor,

@@ -3,7 +3,7 @@
 // neither double count nor lose an event in any segment.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Services } from '../../shared/api/services.js';
-import { type PollableFeed, recordChanges } from '../../shared/monitoring/fold.js';
+import { type PollableFeed, recordChanges } from '../../shared/fold/record.js';
 import { runMonitor } from '../../shared/monitoring/run.js';
 import type { ProfileStore } from '../../shared/storage/profiles.js';
 import { dyingOnce } from '../support/dying-once.js';

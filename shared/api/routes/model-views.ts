@@ -2,8 +2,8 @@
 // drift bins, and the model's health summary.
 import { createRoute } from '@hono/zod-openapi';
 import { requireModel } from '../../models/models.js';
-import { columnDistribution } from '../../monitoring/distributions.js';
-import { modelSummary } from '../../monitoring/summary.js';
+import { columnDistribution } from '../../queries/distributions.js';
+import { modelSummary } from '../../queries/summary.js';
 import { DAY_MS } from '../../time/bins.js';
 import { queryTime } from '../query-time.js';
 import { errorResponses, json } from '../responses.js';

@@ -3,8 +3,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { requireModel } from '../../models/models.js';
 import { defineSegment, deleteSegment, requireSegment } from '../../models/segments.js';
-import { segmentBreakdown } from '../../monitoring/breakdown.js';
-import { listSegmentViews } from '../../monitoring/segment-views.js';
+import { segmentBreakdown } from '../../queries/breakdown.js';
+import { listSegmentViews } from '../../specs/segment-views.js';
 import { queryTime } from '../query-time.js';
 import { errorResponses, json } from '../responses.js';
 import { newRouter } from '../router.js';

@@ -5,6 +5,9 @@ import { InvalidInput } from '../errors.js';
 import { emptyProfile, type HourProfile } from '../metrics/profile.js';
 import { computeMetric, MetricRequestError, metricDefinition } from '../metrics/registry.js';
 import { columnIndexOf, type MonitorSpec } from '../metrics/spec.js';
+import { segmentBaselineSpec } from '../specs/segment-baseline.js';
+import { type ResolvedSegment, resolveSegment } from '../specs/segment-resolve.js';
+import type { SpecDeps } from '../specs/specs.js';
 import type { ModelRecord } from '../storage/registry.js';
 import type { BinSize } from '../time/bins.js';
 import {
@@ -15,9 +18,6 @@ import {
   withBaselineCounts,
 } from './baselines.js';
 import { type BinRange, openRange, readBins } from './bin-profiles.js';
-import { segmentBaselineSpec } from './segment-baseline.js';
-import { type ResolvedSegment, resolveSegment } from './segment-resolve.js';
-import type { SpecDeps } from './specs.js';
 
 export const MAX_QUERIES = 500;
 

@@ -17,8 +17,15 @@ export const REBUILD_MARGIN_MS = 5_000;
  * Recomputes one hour of `version` from the events stored now: the model's profile unless `segmentsOnly`, and
  * each segment's from the events passing its filter, all from one read of the hour.
  */
+/** What reading stored events back into profiles needs. */
+export interface RebuildDeps {
+  events: EventStore;
+  profiles: ProfileStore;
+  clock: () => number;
+}
+
 export async function rebuildHour(
-  deps: { events: EventStore; profiles: ProfileStore; clock: () => number },
+  deps: RebuildDeps,
   model: ModelRef,
   version: number,
   spec: MonitorSpec,

@@ -2,11 +2,11 @@
 // one bin, each beside its value in the bin before, so "which Geography drove Tuesday's accuracy drop?" is one
 // request. Computed with the same series path as GET .../metrics, from one read per segment.
 import { InvalidInput } from '../errors.js';
+import { autoSegmentsFor } from '../specs/auto-segments.js';
+import type { SpecDeps } from '../specs/specs.js';
 import type { ModelRecord } from '../storage/registry.js';
 import { type BinSize, binStartOf, nextBinStart } from '../time/bins.js';
-import { autoSegmentsFor } from './auto-segments.js';
 import { queryMetrics } from './query.js';
-import type { SpecDeps } from './specs.js';
 
 export interface BreakdownQuery {
   column: string;

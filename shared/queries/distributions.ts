@@ -3,12 +3,12 @@
 import { InvalidInput } from '../errors.js';
 import type { HourProfile } from '../metrics/profile.js';
 import type { ColumnSpec, DriftBins } from '../metrics/spec.js';
+import { segmentBaselineSpec } from '../specs/segment-baseline.js';
+import { resolveSegment } from '../specs/segment-resolve.js';
+import type { SpecDeps } from '../specs/specs.js';
 import type { ModelRecord } from '../storage/registry.js';
 import type { BinSize } from '../time/bins.js';
 import { openRange, readBins } from './bin-profiles.js';
-import { segmentBaselineSpec } from './segment-baseline.js';
-import { resolveSegment } from './segment-resolve.js';
-import type { SpecDeps } from './specs.js';
 
 export const OTHER_CATEGORY = '__OTHER__';
 

@@ -2,11 +2,11 @@
 // answer alike. Reads only profiles, never events, so its cost depends on the time range, not on the traffic.
 import { InvalidInput } from '../errors.js';
 import { type HourProfile, mergeProfiles } from '../metrics/profile.js';
+import type { SpecDeps } from '../specs/specs.js';
 import type { ModelRef, ProfileStore } from '../storage/profiles.js';
 import type { ModelRecord } from '../storage/registry.js';
 import { type BinSize, binStartOf } from '../time/bins.js';
 import { InvalidSeriesRequest, queryMetrics, type Series, type SeriesRequest } from './query.js';
-import type { SpecDeps } from './specs.js';
 
 export { MAX_POINTS } from './bin-profiles.js';
 export type { Series } from './query.js';

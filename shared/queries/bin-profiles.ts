@@ -3,11 +3,11 @@
 import { InvalidInput } from '../errors.js';
 import { type HourProfile, mergeProfiles } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
+import type { ResolvedSegment } from '../specs/segment-resolve.js';
+import { type SpecDeps, specFor } from '../specs/specs.js';
 import type { ModelRef, ModelState, ProfileStore } from '../storage/profiles.js';
 import type { ModelRecord } from '../storage/registry.js';
 import { type BinSize, binStartOf, binStartsInRange, DAY_MS, nextBinStart } from '../time/bins.js';
-import type { ResolvedSegment } from './segment-resolve.js';
-import { type SpecDeps, specFor } from './specs.js';
 
 export const MAX_POINTS = 10_000;
 

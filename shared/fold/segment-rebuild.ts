@@ -4,8 +4,7 @@
 // which of them it read), and queries of the segment answer once every hour is done.
 import type { MonitorSpec } from '../metrics/spec.js';
 import type { ModelRef } from '../storage/profiles.js';
-import type { MaintainDeps } from './maintain.js';
-import { rebuildHour } from './rebuild.js';
+import { type RebuildDeps, rebuildHour } from './rebuild.js';
 import type { StateHolder } from './rollups.js';
 import { definedTargets, type SegmentCatalog } from './segment-targets.js';
 
@@ -24,7 +23,7 @@ export function wantedSegments(catalog: SegmentCatalog): Record<string, string> 
  * Returns the hours rebuilt. Runs only while no new spec version is being rebuilt (that job builds them all).
  */
 export async function advanceSegmentRebuild(
-  deps: MaintainDeps,
+  deps: RebuildDeps,
   model: ModelRef,
   holder: StateHolder,
   spec: MonitorSpec,

@@ -4,6 +4,7 @@
 import { Readable } from 'node:stream';
 import { booleanFromText, numberFromText } from '../baselines/infer.js';
 import { firstSignificantByte, readRows, type TableFormat } from '../bodies/records.js';
+import { columnTypesOf } from '../fold/segment-targets.js';
 import { buildBaselineGrid } from '../metrics/numeric/baseline-grid.js';
 import { absorbEvent, emptyProfile } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
@@ -12,7 +13,6 @@ import { readAll } from '../storage/blobs.js';
 import type { DatasetRecord, ModelRecord } from '../storage/registry.js';
 import { compileFilter } from './segment-filter.js';
 import type { ResolvedSegment } from './segment-resolve.js';
-import { columnTypesOf } from './segment-targets.js';
 import type { SpecDeps } from './specs.js';
 
 const rowsCache = new Map<string, Array<Record<string, unknown>>>();

@@ -1,11 +1,11 @@
 // Which segment profiles a model's deltas go to, per spec version: the version's automatic segments, the defined
 // segments whose profiles are complete, and those being rebuilt (for hours the rebuild has reached).
 import type { DataType } from '../schema/types.js';
+import { autoSegmentsFor } from '../specs/auto-segments.js';
+import { compileFilter, type SegmentPredicate } from '../specs/segment-filter.js';
+import type { SpecDeps } from '../specs/specs.js';
 import type { AutoSegment, ModelRef, ModelState } from '../storage/profiles.js';
 import type { ModelRecord, SegmentRecord } from '../storage/registry.js';
-import { autoSegmentsFor } from './auto-segments.js';
-import { compileFilter, type SegmentPredicate } from './segment-filter.js';
-import type { SpecDeps } from './specs.js';
 
 export interface FoldSegment {
   key: string;

@@ -4,11 +4,11 @@ import type { AlertRecord } from '../alerts/types.js';
 import type { MetricResult } from '../metrics/definition.js';
 import { emptyProfile } from '../metrics/profile.js';
 import { computeMetric, METRIC_IDS, metricDefinition } from '../metrics/registry.js';
+import type { SpecDeps } from '../specs/specs.js';
 import type { AlertStore } from '../storage/alerts.js';
 import type { ModelRecord } from '../storage/registry.js';
 import type { BinSize } from '../time/bins.js';
 import { openRange, readBins } from './bin-profiles.js';
-import type { SpecDeps } from './specs.js';
 
 /** Open alerts listed at most: a summary, not an inventory (GET .../alerts pages through them all). */
 export const MAX_OPEN_ALERTS = 500;
