@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynalite } from '../local/dynalite.js';
 import { startLocalService } from '../local/service.js';
 import { DEMO_MODEL, DEMO_PROJECT, seedDemo } from '../scripts/demo.js';
-import { refreshDayProfiles } from '../shared/fold/rollups.js';
+import { rollUpDays } from '../shared/fold/rollups.js';
 import { absorbEvent, emptyProfile, type HourProfile } from '../shared/metrics/profile.js';
 import { seededRandom } from '../shared/metrics/seeded-random.js';
 import { queryMetrics } from '../shared/queries/query.js';
@@ -188,7 +188,7 @@ async function itemsPerRange(): Promise<Array<{ days: number; hour: number; day:
         return state;
       },
     };
-    await refreshDayProfiles(profiles, model, holder, async () => {});
+    await rollUpDays(profiles, model, holder, async () => {});
     const record = {
       info: { project_id: 'bench', model_id: 'model' },
       monitoring: { version: 1 },

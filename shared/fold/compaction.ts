@@ -1,7 +1,7 @@
 // Folds a model's pending deltas into its hour profiles. Exactly once in effect: a delta is keyed by event
-// revision (a redelivered change rewrites the same delta); a step's delta keys are journaled before it touches
-// any profile, and each profile write records the step's deltas, so a step cut short is finished with exactly
-// the same deltas and never applies one twice.
+// revision, and a step applies each key once (a redelivered change may sit in two packs); a step's packs are
+// journaled before it touches any profile, and each profile write records the step's delta keys, so a step cut
+// short is finished with exactly the same deltas and never applies one twice.
 import { createHash } from 'node:crypto';
 import { absorbChanges, emptyProfile, type ProfileChange } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
@@ -110,13 +110,10 @@ async function runStep(
   deltas: StoredDelta[],
   journal: boolean,
 ): Promise<void> {
-  if (journal)
-    await store.putJournal(
-      model,
-      slot,
-      deltas.map((delta) => delta.key),
-    );
-  await applyStep(store, model, targets, deltas);
+  if (journal) await store.putJournal(model, slot, [...new Set(deltas.map((delta) => delta.source))]);
+  // A change delivered twice before its first copy was folded sits in two packs: apply one copy.
+  const unique = [...new Map(deltas.map((delta) => [delta.key, delta])).values()];
+  await applyStep(store, model, targets, unique);
   await store.deleteDeltas(model, deltas);
   await store.deleteJournal(model, slot);
 }

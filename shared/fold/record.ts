@@ -131,7 +131,7 @@ async function writeIsolating(
 }
 
 /** Reads the feed from its checkpoint; folding a page twice after a crash writes the same deltas. */
-export async function drainFeed(
+export async function recordFeed(
   profiles: ProfileStore,
   feed: PollableFeed,
   quarantine?: QuarantineStore,

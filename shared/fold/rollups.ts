@@ -48,7 +48,7 @@ async function markStale(holder: StateHolder, version: number, day: number): Pro
  * keys). A version without day profiles yet (a model from before them, or one a rebuild just switched to) first
  * lists every day holding hours as stale.
  */
-export async function refreshDayProfiles(
+export async function rollUpDays(
   store: ProfileStore,
   model: ModelRef,
   holder: StateHolder,

@@ -4,13 +4,12 @@
 import { type AlertDeps, type AlertSummary, evaluateModelAlerts } from '../alerts/engine.js';
 import { compactModel, targetsOf } from '../fold/compaction.js';
 import { type RebuildDeps, rebuildHour } from '../fold/rebuild.js';
-import { markingStaleDays, refreshDayProfiles, type StateHolder } from '../fold/rollups.js';
+import { markingStaleDays, rollUpDays, type StateHolder } from '../fold/rollups.js';
 import { advanceSegmentRebuild, wantedSegments } from '../fold/segment-rebuild.js';
 import { activeSegmentKeys, automaticTargets, definedTargets, loadCatalog } from '../fold/segment-targets.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import { autoSegmentsFor } from '../specs/auto-segments.js';
 import { type SpecDeps, specFor } from '../specs/specs.js';
-import type { EventStore } from '../storage/events.js';
 import type { ModelRef, ModelState, ProfileStore } from '../storage/profiles.js';
 import { ruleBinReader } from './rule-bins.js';
 
@@ -121,7 +120,7 @@ export async function maintainModel(
       renewLease,
     );
     // After a switch to rebuilt hours too: the new version's day profiles are made from them here.
-    result.daysRefreshed = await refreshDayProfiles(
+    result.daysRefreshed = await rollUpDays(
       deps.profiles,
       model,
       holder,

@@ -2,7 +2,7 @@
 // does this), then bring every model with pending work up to date.
 import { randomUUID } from 'node:crypto';
 import type { AlertDeps } from '../alerts/engine.js';
-import { drainFeed, type PollableFeed } from '../fold/record.js';
+import { type PollableFeed, recordFeed } from '../fold/record.js';
 import { isPoison, isStorageFault } from '../storage/faults.js';
 import { failureReason, type QuarantineStore } from '../storage/quarantine.js';
 import { type MaintainDeps, maintainModel } from './maintain.js';
@@ -54,7 +54,7 @@ export async function runMonitor(
 ): Promise<RunSummary> {
   const summary = emptySummary();
   if (feed) {
-    const drained = await drainFeed(deps.profiles, feed, deps.quarantine);
+    const drained = await recordFeed(deps.profiles, feed, deps.quarantine);
     summary.changes_read = drained.read;
     summary.changes_quarantined = drained.quarantined;
   }

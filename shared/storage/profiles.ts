@@ -28,8 +28,10 @@ export interface Delta {
 }
 
 export interface StoredDelta extends Delta {
-  /** Unique per event revision, so writing a delta twice is harmless. */
+  /** Unique per event revision: a change delivered twice has one key, and is applied once. */
   key: string;
+  /** The stored item holding the delta (a pack of one write's deltas), as a step's journal names it. */
+  source: string;
 }
 
 export interface HourItem {
@@ -103,9 +105,9 @@ export interface ProfileStore {
   putDeltas(deltas: Delta[]): Promise<void>;
   queryDeltas(model: ModelRef, shard: number, limit: number): Promise<StoredDelta[]>;
   deleteDeltas(model: ModelRef, deltas: StoredDelta[]): Promise<void>;
-  /** The deltas of one shard with these keys that still exist. */
-  getDeltas(model: ModelRef, shard: number, keys: string[]): Promise<StoredDelta[]>;
-  /** The keys of the compaction step under way on one shard, written before the step touches any profile. */
+  /** The deltas of one shard held by these sources that still exist. */
+  getDeltas(model: ModelRef, shard: number, sources: string[]): Promise<StoredDelta[]>;
+  /** The sources of the compaction step under way, written before the step touches any profile. */
   getJournal(model: ModelRef, shard: number): Promise<string[] | undefined>;
   putJournal(model: ModelRef, shard: number, keys: string[]): Promise<void>;
   deleteJournal(model: ModelRef, shard: number): Promise<void>;

@@ -1,10 +1,13 @@
 // Compaction steps across delta shards: each hour profile a step touches is written once per step, and a
 // per-shard step journal left by an earlier version is still finished exactly once.
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../shared/api/services.js';
+import { deltasFromChanges } from '../../shared/fold/deltas.js';
 import { recordChanges } from '../../shared/fold/record.js';
 import type { ProfileStore } from '../../shared/storage/profiles.js';
 import { DELTA_SHARDS } from '../../shared/storage/profiles.js';
+import { putLegacyDeltas } from '../support/legacy-deltas.js';
 import {
   type Client,
   clientFor,
@@ -30,6 +33,9 @@ beforeAll(async () => {
 });
 
 afterAll(() => service.destroy());
+
+const documentsOf = (running: TestService) =>
+  DynamoDBDocumentClient.from(running.storageClient, { marshallOptions: { removeUndefinedValues: true } });
 
 async function publish(prefix: string, n: number, hour: number): Promise<void> {
   const rows = Array.from({ length: n }, (_, i) =>
@@ -86,12 +92,17 @@ describe('a compaction step', () => {
     const hour = HOUR + 3_600_000;
     await publish('legacy', 40, hour);
     const { records } = await service.feed.read(0, Number.POSITIVE_INFINITY);
-    await recordChanges(services.profiles, records.slice(-40));
+    // As an earlier version left them: one item per change, then a run dying after it journaled one shard's step.
+    const { converted } = deltasFromChanges(records.slice(-40));
+    await putLegacyDeltas(
+      documentsOf(service),
+      service.endpoints.tables.profiles,
+      converted.map((change) => change.delta),
+    );
     const shard = 3;
     const pending = await services.profiles.queryDeltas(model, shard, 500);
     expect(pending.length).toBeGreaterThan(0);
     expect(pending.length).toBeLessThan(40);
-    // As an earlier version's run dying after it journaled one shard's step.
     await services.profiles.putJournal(
       model,
       shard,
@@ -103,5 +114,21 @@ describe('a compaction step', () => {
     expect(await traffic(hour)).toBe(40);
     expect(await services.profiles.getJournal(model, shard)).toBeUndefined();
     expect(await services.profiles.getJournal(model, DELTA_SHARDS)).toBeUndefined();
+    for (let s = 0; s < DELTA_SHARDS; s++)
+      expect(await services.profiles.queryDeltas(model, s, 500)).toEqual([]);
+  });
+
+  it('applies a change delivered in two packs once', async () => {
+    const hour = HOUR + 2 * 3_600_000;
+    await publish('twice', 30, hour);
+    const { records } = await service.feed.read(0, Number.POSITIVE_INFINITY);
+    const latest = records.slice(-30);
+    // The same changes recorded again in other packs, as a retried stream batch would be.
+    await recordChanges(services.profiles, latest);
+    await recordChanges(services.profiles, latest.slice(10));
+
+    await admin.post('/v1/monitor/run');
+
+    expect(await traffic(hour)).toBe(30);
   });
 });

@@ -121,7 +121,7 @@ describe('folding changes exactly once', () => {
     // A label lands before the rebuild reads the hour, but its change record is still in flight (not yet a
     // delta, as with stream lag): the rebuild reads the new label, and the late delta must not count it again.
     await admin.post(events, { event_id: ids[1], update_event: true, event: { churned: true } });
-    const rebuilt = await runWith(service, { drainFeed: false });
+    const rebuilt = await runWith(service, { recordFeed: false });
     expect(rebuilt.hours_rebuilt).toBeGreaterThan(0);
     await admin.post('/v1/monitor/run');
     await admin.post(events, { event_id: ids[2], update_event: true, event: { churned: true } });

@@ -95,12 +95,13 @@ function batch(model: ModelRef, n: number, poison: Record<number, Record<string,
   return { records, event: { Records: records } as unknown as DynamoDBStreamEvent };
 }
 
+/** The events with a change pending, each once: a redelivered change may sit in two packs, and is folded once. */
 async function deltaIds(model: ModelRef): Promise<string[]> {
-  const found: string[] = [];
+  const found = new Map<string, string>();
   for (let shard = 0; shard < DELTA_SHARDS; shard++) {
-    for (const delta of await profiles.queryDeltas(model, shard, 1_000)) found.push(delta.event_id);
+    for (const delta of await profiles.queryDeltas(model, shard, 1_000)) found.set(delta.key, delta.event_id);
   }
-  return found.sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
+  return [...found.values()].sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
 }
 
 const ids = (positions: number[]) => positions.map((position) => `ev-${position}`);

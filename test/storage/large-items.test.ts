@@ -2,7 +2,13 @@
 // split round trips, writes that die or conflict leaving the stored document whole, and deltas too large to fit.
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HourProfile } from '../../shared/metrics/profile.js';
 import type { TableNames } from '../../shared/storage/dynamo/client.js';
@@ -14,9 +20,10 @@ import {
   LargeItemStore,
   partKeysOf,
 } from '../../shared/storage/dynamo/large-items.js';
-import { DynamoProfileStore, deltaKey } from '../../shared/storage/dynamo/profiles.js';
+import { DynamoProfileStore } from '../../shared/storage/dynamo/profiles.js';
 import type { Delta } from '../../shared/storage/profiles.js';
 import { DELTA_SHARDS } from '../../shared/storage/profiles.js';
+import { putLegacyDeltas } from '../support/legacy-deltas.js';
 import { startTestDynamo, type TestDynamo } from '../support/test-dynamo.js';
 
 const TABLES: TableNames = { registry: 'li-registry', events: 'li-events', profiles: 'li-profiles' };
@@ -241,12 +248,33 @@ describe('profile items', () => {
     new_written_at: 1,
   });
 
-  const allDeltas = async (profiles: DynamoProfileStore) =>
+  const allDeltas = async (profiles: DynamoProfileStore, of = model) =>
     (
       await Promise.all(
-        Array.from({ length: DELTA_SHARDS }, (_, shard) => profiles.queryDeltas(model, shard, 500)),
+        Array.from({ length: DELTA_SHARDS }, (_, shard) => profiles.queryDeltas(of, shard, 500)),
       )
     ).flat();
+
+  /** Every item of the profiles table whose key starts with `prefix`, parts included. */
+  async function itemsStartingWith(prefix: string): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documents.send(
+        new ScanCommand({
+          TableName: TABLES.profiles,
+          FilterExpression: 'begins_with(pk, :prefix)',
+          ExpressionAttributeValues: { ':prefix': prefix },
+          ProjectionExpression: 'pk',
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      count += page.Count ?? 0;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return count;
+  }
 
   it('stores a batch holding one delta too large for an item, and deletes its parts with it', async () => {
     const profiles = new DynamoProfileStore(documents, TABLES.profiles);
@@ -264,27 +292,60 @@ describe('profile items', () => {
     const read = stored.find((d) => d.event_id === 'huge');
     expect(read?.old_values).toEqual(huge.old_values);
     expect(read?.new_values).toEqual(huge.new_values);
-    const deltaPk = `DELTA#wide/m#${shardOf('huge', DELTA_SHARDS)}`;
-    expect(await partsStoredFor(deltaPk, deltaKey(huge), 'values')).toBeGreaterThan(0);
+    expect(await itemsStartingWith('PART#DELTA#wide/m#')).toBeGreaterThan(0);
 
     await profiles.deleteDeltas(model, stored);
 
     expect(await allDeltas(profiles)).toEqual([]);
-    expect(await partsStoredFor(deltaPk, deltaKey(huge), 'values')).toBe(0);
+    expect(await itemsStartingWith('PART#DELTA#wide/m#')).toBe(0);
   });
 
-  it('reads a step of deltas past a 1 MB query page of large ones', async () => {
+  it('packs a batch of one model into few items, however many changes it holds', async () => {
+    const profiles = new DynamoProfileStore(documents, TABLES.profiles);
+    const packed = { project_id: 'wide', model_id: 'packed' };
+    const deltas = Array.from({ length: 1_200 }, (_, i) => ({
+      ...delta(`ev-${i}`, { x: i }),
+      model: packed,
+    }));
+
+    await profiles.putDeltas(deltas);
+
+    // 500 changes a pack: a compaction step takes whole packs, so a pack bounds how far a step overshoots.
+    expect(await itemsStartingWith('DELTA#wide/packed#')).toBe(3);
+    const stored = await allDeltas(profiles, packed);
+    expect(stored.map((d) => d.event_id).sort()).toEqual(deltas.map((d) => d.event_id).sort());
+    expect(stored.find((d) => d.event_id === 'ev-7')?.new_values).toEqual({ x: 7 });
+  });
+
+  it('reads and deletes the single deltas an earlier version left, beside packs', async () => {
+    const profiles = new DynamoProfileStore(documents, TABLES.profiles);
+    const mixed = { project_id: 'wide', model_id: 'mixed' };
+    await putLegacyDeltas(documents, TABLES.profiles, [
+      { ...delta('old-1', { x: 1 }), model: mixed },
+      { ...delta('old-2', { x: 2 }), model: mixed },
+    ]);
+    await profiles.putDeltas([{ ...delta('new-1', { x: 3 }), model: mixed }]);
+
+    const stored = await allDeltas(profiles, mixed);
+    expect(stored.map((d) => d.event_id).sort()).toEqual(['new-1', 'old-1', 'old-2']);
+    expect(stored.find((d) => d.event_id === 'old-2')?.old_values).toEqual({ x: 2 });
+
+    await profiles.deleteDeltas(mixed, stored);
+
+    expect(await allDeltas(profiles, mixed)).toEqual([]);
+  });
+
+  it('reads every delta of a pack whose compressed body is split into parts', async () => {
     const profiles = new DynamoProfileStore(documents, TABLES.profiles);
     const paged = { project_id: 'wide', model_id: 'paged' };
-    const ids = Array.from({ length: 200 }, (_, i) => `ev-${i}`)
-      .filter((id) => shardOf(id, DELTA_SHARDS) === 3)
-      .slice(0, 10);
+    const ids = Array.from({ length: 10 }, (_, i) => `ev-${i}`);
     const big = (): Record<string, unknown> => ({ text: incompressible(100_000) });
     await profiles.putDeltas(ids.map((id) => ({ ...delta(id, big()), model: paged, new_values: big() })));
 
-    const step = await profiles.queryDeltas(paged, 3, 500);
+    const step = await allDeltas(profiles, paged);
 
     expect(step.map((d) => d.event_id).sort()).toEqual([...ids].sort());
+    expect(await itemsStartingWith('PART#DELTA#wide/paged#')).toBeGreaterThan(1);
   });
 
   it('keeps an hour profile too large for one item under its revision, and queries it with small ones', async () => {

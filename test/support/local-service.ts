@@ -123,7 +123,7 @@ export function runWith(
   options: {
     stores?: (stores: Stores) => Partial<Stores>;
     delivery?: DeliveryOptions;
-    drainFeed?: boolean;
+    recordFeed?: boolean;
   } = {},
 ): Promise<RunSummary> {
   const { endpoints } = service;
@@ -131,6 +131,6 @@ export function runWith(
     ...endpoints,
     wrapStores: (stores) => ({ ...stores, ...options.stores?.(stores) }),
     delivery: { ...endpoints.delivery, ...options.delivery },
-    feed: options.drainFeed === false ? undefined : endpoints.feed,
+    feed: options.recordFeed === false ? undefined : endpoints.feed,
   }).runMonitor();
 }

@@ -31,10 +31,8 @@ import { shardOf } from './event-items.js';
 import {
   bodyAttributes,
   encodeBody,
-  ITEM_LIMIT_BYTES,
   type Item,
   type ItemKey,
-  itemBytes,
   LargeItemStore,
   partKeysOf,
 } from './large-items.js';
@@ -59,13 +57,14 @@ const specKey = (model: ModelRef, version: number) => ({
 });
 const stateKey = (model: ModelRef) => ({ pk: `STATE#${modelKey(model)}`, sk: 'STATE' });
 const DIRTY = 'DIRTY';
-/**
- * An event is at most 128 KiB of JSON, so a delta's old and new values fit one item; a delta over this (values
- * DynamoDB counts larger than their JSON, such as non-ASCII text) keeps its values compressed, or in parts.
- */
-const DELTA_ITEM_BYTES = ITEM_LIMIT_BYTES - 16 * 1024;
-/** Parts of a delta are keyed by the delta's own key: a redelivered change rewrites identical parts. */
-const DELTA_WRITE_ID = 'v';
+/** Packs sort after the single deltas of earlier versions (whose keys start with a digit). */
+const PACK_PREFIX = '~PACK#';
+/** Deltas per pack: a compaction step (COMPACTION_STEP) takes whole packs, so this bounds a step's overshoot. */
+const PACK_DELTAS = 500;
+/** JSON per pack before compression: a pack's parts stay few. */
+const PACK_BYTES = 2 * 1024 * 1024;
+/** A pack's key is unique, so its parts never change: one write id serves every pack. */
+const PACK_WRITE_ID = 'p';
 const HOUR_BODIES = ['profile', 'rebuild_seen'];
 
 export function deltaKey(delta: Delta): string {
@@ -74,8 +73,9 @@ export function deltaKey(delta: Delta): string {
 
 export class DynamoProfileStore implements ProfileStore {
   private readonly large: LargeItemStore;
-  /** Parts of the deltas handed out by reads, so deleting a delta deletes its parts too. */
+  /** Parts and partitions of the deltas handed out by reads, so deleting a delta deletes its item and parts. */
   private readonly deltaParts = new WeakMap<StoredDelta, ItemKey[]>();
+  private readonly deltaPartitions = new WeakMap<StoredDelta, string>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -84,32 +84,43 @@ export class DynamoProfileStore implements ProfileStore {
     this.large = new LargeItemStore(client, tableName);
   }
 
+  /**
+   * Packs each model's deltas into items of up to PACK_DELTAS: one write (and later one delete) per pack instead
+   * of two per change. A redelivered change lands in a new pack; compaction counts a key once per step, and
+   * each profile write records the keys it covered, so the copy is never applied twice.
+   */
   async putDeltas(deltas: Delta[]): Promise<void> {
+    const byModel = new Map<string, Map<string, Delta>>();
+    for (const delta of deltas) {
+      const key = modelKey(delta.model);
+      const pending = byModel.get(key) ?? new Map<string, Delta>();
+      // A stream batch may repeat a change (a retried delivery): one copy per pack is enough.
+      pending.set(deltaKey(delta), delta);
+      byModel.set(key, pending);
+    }
     const parts: Item[] = [];
-    const items = deltas.map((delta) => {
-      const item = deltaItem(delta);
-      if (itemBytes(item) <= DELTA_ITEM_BYTES) return item;
-      const { old_values, new_values, ...rest } = item;
-      const values = encodeBody(
-        rest,
-        'values',
-        JSON.stringify({ old_values: delta.old_values, new_values: delta.new_values }),
-        DELTA_WRITE_ID,
-        DELTA_ITEM_BYTES - itemBytes(rest),
-      );
-      parts.push(...values.parts);
-      return { ...rest, ...values.set };
-    });
-    // Parts before the deltas naming them: a delta is never visible without its parts.
+    const heads: Item[] = [];
+    for (const pending of byModel.values()) {
+      for (const chunk of packChunks([...pending.values()])) {
+        const model = (chunk[0] as Delta).model;
+        const id = randomUUID();
+        const head = { pk: deltaPk(model, shardOf(id, DELTA_SHARDS)), sk: `${PACK_PREFIX}${id}` };
+        const body = encodeBody(head, 'deltas', JSON.stringify(chunk.map(packedDelta)), PACK_WRITE_ID);
+        parts.push(...body.parts);
+        heads.push({ ...head, ...model, count: chunk.length, ...body.set });
+      }
+    }
+    // Parts before the packs naming them: a pack is never visible without its parts.
     await this.large.writeParts(parts);
-    // A stream batch may repeat an item (a retried delivery): one put per key per request.
-    const unique = [...new Map(items.map((item) => [`${item.pk}|${item.sk}`, item])).values()];
-    await this.writeAll(unique.map((Item) => ({ PutRequest: { Item } })));
+    await this.writeAll(heads.map((Item) => ({ PutRequest: { Item } })));
   }
 
-  /** Up to `limit` deltas: pages are followed, since a page of large deltas ends at 1 MB, not at the limit. */
+  /**
+   * At least `limit` deltas when the shard holds them, in whole packs (a step never takes part of a pack). Pages
+   * are followed, since a page of large items ends at 1 MB, not at the limit.
+   */
   async queryDeltas(model: ModelRef, shard: number, limit: number): Promise<StoredDelta[]> {
-    const items: Item[] = [];
+    const deltas: StoredDelta[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const result = await this.client.send(
@@ -117,22 +128,23 @@ export class DynamoProfileStore implements ProfileStore {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': deltaPk(model, shard) },
-          Limit: limit - items.length,
+          Limit: limit - deltas.length,
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
       );
-      items.push(...(result.Items ?? []));
+      deltas.push(...(await this.storedDeltas(model, result.Items ?? [])));
       startKey = result.LastEvaluatedKey;
-    } while (startKey && items.length < limit);
-    return this.storedDeltas(model, items);
+    } while (startKey && deltas.length < limit);
+    return deltas;
   }
 
-  async getDeltas(model: ModelRef, shard: number, keys: string[]): Promise<StoredDelta[]> {
+  /** The deltas of the items (packs, or single deltas of earlier versions) with these keys that still exist. */
+  async getDeltas(model: ModelRef, shard: number, sources: string[]): Promise<StoredDelta[]> {
     const found = (await batchGetAll(
       this.client,
       this.tableName,
-      keys.map((sk) => ({ pk: deltaPk(model, shard), sk })),
+      sources.map((sk) => ({ pk: deltaPk(model, shard), sk })),
     )) as Item[];
     const deltas = await this.storedDeltas(model, found);
     return deltas.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -168,13 +180,17 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   async deleteDeltas(model: ModelRef, deltas: StoredDelta[]): Promise<void> {
-    await this.writeAll(
-      deltas.map((delta) => ({
-        DeleteRequest: { Key: { pk: deltaPk(model, shardOf(delta.event_id, DELTA_SHARDS)), sk: delta.key } },
-      })),
-    );
-    // After the deltas: a delta whose parts were gone could never be folded.
-    await this.large.deleteParts(deltas.flatMap((delta) => this.deltaParts.get(delta) ?? []));
+    const items = new Map<string, ItemKey>();
+    for (const delta of deltas) {
+      const pk = this.deltaPartitions.get(delta) ?? deltaPk(model, shardOf(delta.event_id, DELTA_SHARDS));
+      items.set(`${pk}|${delta.source}`, { pk, sk: delta.source });
+    }
+    await this.writeAll([...items.values()].map((Key) => ({ DeleteRequest: { Key } })));
+    // After the items: a delta whose parts were gone could never be folded.
+    const parts = new Map<string, ItemKey>();
+    for (const delta of deltas)
+      for (const part of this.deltaParts.get(delta) ?? []) parts.set(`${part.pk}|${part.sk}`, part);
+    await this.large.deleteParts([...parts.values()]);
   }
 
   async markDirty(models: ModelRef[]): Promise<void> {
@@ -424,9 +440,27 @@ export class DynamoProfileStore implements ProfileStore {
   }
 
   private async storedDeltas(model: ModelRef, items: Item[]): Promise<StoredDelta[]> {
-    const bodies = await this.large.resolve(items, ['values']);
-    return items.map((item, index) => {
-      const values = bodies[index]?.values;
+    const packs = items.filter((item) => isPack(item));
+    const singles = items.filter((item) => !isPack(item));
+    const packBodies = await this.large.resolve(packs, ['deltas']);
+    const singleBodies = await this.large.resolve(singles, ['values']);
+    const remember = (delta: StoredDelta, item: Item, field: string) => {
+      this.deltaPartitions.set(delta, item.pk as string);
+      const parts = partKeysOf(item, field);
+      if (parts.length > 0) this.deltaParts.set(delta, parts);
+      return delta;
+    };
+    const fromPacks = packs.flatMap((item, index) => {
+      const body = packBodies[index]?.deltas;
+      if (body === undefined) throw new Error(`pack ${item.sk as string} has no deltas`);
+      return (JSON.parse(body) as PackedDelta[]).map((packed) => {
+        const delta = { ...packed, model };
+        return remember({ ...delta, key: deltaKey(delta), source: item.sk as string }, item, 'deltas');
+      });
+    });
+    // Single deltas, as versions before packs wrote them: still folded after an upgrade.
+    const fromSingles = singles.map((item, index) => {
+      const values = singleBodies[index]?.values;
       const { old_values, new_values } = values
         ? (JSON.parse(values) as Pick<Delta, 'old_values' | 'new_values'>)
         : {
@@ -437,6 +471,7 @@ export class DynamoProfileStore implements ProfileStore {
           };
       const delta: StoredDelta = {
         key: item.sk as string,
+        source: item.sk as string,
         model,
         event_id: item.event_id as string,
         hour: item.hour as number,
@@ -445,26 +480,38 @@ export class DynamoProfileStore implements ProfileStore {
         new_rev: item.new_rev as number,
         new_written_at: item.new_written_at as number,
       };
-      const parts = partKeysOf(item, 'values');
-      if (parts.length > 0) this.deltaParts.set(delta, parts);
-      return delta;
+      return remember(delta, item, 'values');
     });
+    return [...fromSingles, ...fromPacks];
   }
 }
 
-function deltaItem(delta: Delta): Item & ItemKey {
-  return {
-    pk: deltaPk(delta.model, shardOf(delta.event_id, DELTA_SHARDS)),
-    sk: deltaKey(delta),
-    project_id: delta.model.project_id,
-    model_id: delta.model.model_id,
-    event_id: delta.event_id,
-    hour: delta.hour,
-    old_values: delta.old_values === null ? undefined : JSON.stringify(delta.old_values),
-    new_values: JSON.stringify(delta.new_values),
-    new_rev: delta.new_rev,
-    new_written_at: delta.new_written_at,
-  };
+/** A delta as a pack holds it: the model is the pack's. */
+type PackedDelta = Omit<Delta, 'model'>;
+
+function packedDelta({ model: _model, ...rest }: Delta): PackedDelta {
+  return rest;
+}
+
+const isPack = (item: Item) => typeof item.sk === 'string' && item.sk.startsWith(PACK_PREFIX);
+
+/** Chunks of at most PACK_DELTAS deltas and about PACK_BYTES of JSON, in order. */
+function packChunks(deltas: Delta[]): Delta[][] {
+  const chunks: Delta[][] = [];
+  let chunk: Delta[] = [];
+  let bytes = 0;
+  for (const delta of deltas) {
+    const size = JSON.stringify(delta.new_values).length + JSON.stringify(delta.old_values).length;
+    if (chunk.length > 0 && (chunk.length >= PACK_DELTAS || bytes + size > PACK_BYTES)) {
+      chunks.push(chunk);
+      chunk = [];
+      bytes = 0;
+    }
+    chunk.push(delta);
+    bytes += size;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 function revisionCondition(expectedRev: number | undefined) {
