@@ -1,15 +1,13 @@
 // `npm run bench:dashboard`: the Monitor view of the demo model in Debian's chromium (playwright-core): the time
-// from navigation until the whole view is drawn (health summary, the four charts, the columns table and the
-// incidents), and the API requests it took; then the same for the column view. The local service runs in this
+// from navigation until the whole view is drawn (health summary, the four charts, the confusion matrix with its
+// calibration plot, the version comparison, the columns table and the incidents), and the API requests it took;
+// then the same for the column view. The local service runs in this
 // process on a fresh data dir, seeded with `npm run demo`'s data.
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startLocalService } from '../local/service.js';
 import { DEMO_MODEL, DEMO_PROJECT, seedDemo } from '../scripts/demo.js';
 import { CHROMIUM, dashboardFor, ensureDashboardBuilt, launchChromium } from '../test/web/support.js';
+import { startBenchService } from './local-service.js';
 
 /** The browser's window, in functions that run in the page (this program is typed for Node). */
 interface BrowserWindow {
@@ -29,6 +27,9 @@ const VIEWS = {
       'figure[data-chart="performance"] canvas',
       'figure[data-chart="drift"] canvas',
       'figure[data-chart="integrity"] canvas',
+      'figure[data-chart="confusion"] table',
+      'figure[data-chart="calibration"] circle',
+      'figure[data-chart="compare"] canvas',
       '[data-panel="drift-table"] table',
       '[data-panel="alerts"] li[data-incident]',
     ],
@@ -82,15 +83,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 
 async function main(): Promise<void> {
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is absent: apt-get install chromium`);
-  const dataDir = await mkdtemp(join(tmpdir(), 'modelwatch-bench-dashboard-'));
   const build = await ensureDashboardBuilt();
-  const service = await startLocalService({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    adminToken: 'bench',
-    monitorIntervalMs: 0,
-  });
+  const { service, close } = await startBenchService('modelwatch-bench-dashboard-');
   let browser: Browser | undefined;
   try {
     const seeding = Date.now();
@@ -117,8 +111,7 @@ async function main(): Promise<void> {
     await dashboard.close();
   } finally {
     await browser?.close();
-    await service.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -10,8 +10,8 @@ script reads columnar data), so this is numpy at its best; the fold starts from 
 
 Per column it computes what the fold keeps (docs/metrics.md): drift-bin counts (searchsorted + bincount),
 integrity counts, count, sum, sum of squared deviations from the baseline mean, min and max with their
-counts, the log-bucket sketch's counts, counts and positions on the baseline's percentile grid with the sums
-outside it; per profile the traffic, events with each kind of violation, and the binary task's tally
+counts, the log-bucket sketch's counts (by |x - mean| beyond half the baseline mean, by |x| elsewhere), counts
+and positions on the baseline's percentile grid with the sums outside it; per profile the traffic, events with each kind of violation, and the binary task's tally
 (confusion counts, log-loss sum, score cells per class, calibration buckets). Sums are numpy's (pairwise,
 rounded), where the fold keeps them exact.
 """
@@ -69,8 +69,13 @@ def numeric_column(x, column, masks):
     drift = np.bincount(np.searchsorted(edges, v, side="left"), minlength=edges.size + 1)
     deviation = v - column["shift"]
     low, high = v.min(), v.max()
-    positive = v[v > 0]
-    negative = -v[v < 0]
+    # The sketch keeps a value by |x - centre| beyond centre/2 on the centre's side, by |x| elsewhere.
+    centre = column["shift"]
+    centred = v > centre / 2 if centre > 0 else (v < centre / 2 if centre < 0 else np.zeros(v.size, dtype=bool))
+    near = v[~centred]
+    distance = v[centred] - centre
+    positive = near[near > 0]
+    negative = -near[near < 0]
     cell = np.searchsorted(grid, v, side="left")
     interior = (cell > 0) & (cell < grid.size)
     inner = cell[interior]
@@ -89,9 +94,12 @@ def numeric_column(x, column, masks):
         "max": float(high),
         "min_count": int(np.count_nonzero(v == low)),
         "max_count": int(np.count_nonzero(v == high)),
-        "zero": v.size - positive.size - negative.size,
+        "zero": near.size - positive.size - negative.size,
         "positive": buckets(np.ceil(np.log(positive) / LOG_GAMMA).astype(np.int64)),
         "negative": buckets(np.ceil(np.log(negative) / LOG_GAMMA).astype(np.int64)),
+        "at_centre": int(np.count_nonzero(distance == 0)),
+        "above": buckets(np.ceil(np.log(distance[distance > 0]) / LOG_GAMMA).astype(np.int64)),
+        "below": buckets(np.ceil(np.log(-distance[distance < 0]) / LOG_GAMMA).astype(np.int64)),
         "grid_counts": np.bincount(cell, minlength=grid.size + 1),
         "grid_positions": np.bincount(inner - 1, weights=positions, minlength=grid.size - 1),
         "below_sum": float(v[cell == 0].sum()),

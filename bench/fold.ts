@@ -271,10 +271,18 @@ function differences(numpy: Record<string, unknown>, profile: HourProfile, spec:
     );
     close(`${name} sum`, theirs.sum, exactValue(stats.sum));
     close(`${name} sum of squares`, theirs.sum_squares, exactValue(stats.sum_squares));
+    const sketch = stats.sketch;
     same(
       `${name} sketch`,
-      [theirs.zero, theirs.positive, theirs.negative],
-      [stats.sketch.zero, store(stats.sketch.positive), store(stats.sketch.negative)],
+      [theirs.zero, theirs.positive, theirs.negative, theirs.at_centre, theirs.above, theirs.below],
+      [
+        sketch.zero,
+        store(sketch.positive),
+        store(sketch.negative),
+        sketch.at_centre,
+        store(sketch.above),
+        store(sketch.below),
+      ],
     );
     same(
       `${name} grid`,

@@ -1,13 +1,9 @@
 // `npm run bench:metrics`: fold throughput on one core, read cost of a 30-day hourly query at two traffic
 // levels, items read per range with day profiles, the Monitor view's data per series and in one metrics query,
 // and publish-to-visible latency on the local service.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynalite } from '../local/dynalite.js';
-import { startLocalService } from '../local/service.js';
 import { DEMO_MODEL, DEMO_PROJECT, seedDemo } from '../scripts/demo.js';
 import { rollUpDays } from '../shared/fold/rollups.js';
 import { absorbEvent, emptyProfile, type HourProfile } from '../shared/metrics/profile.js';
@@ -15,14 +11,54 @@ import { seededRandom } from '../shared/metrics/seeded-random.js';
 import { queryMetrics } from '../shared/queries/query.js';
 import { metricSeries } from '../shared/queries/series.js';
 import { ensureTables } from '../shared/storage/dynamo/create-tables.js';
-import { DynamoProfileStore } from '../shared/storage/dynamo/profiles.js';
+import { dynamoProfileStore } from '../shared/storage/dynamo/profiles.js';
 import type { ModelState, ProfileStore } from '../shared/storage/profiles.js';
 import type { ModelRecord } from '../shared/storage/registry.js';
 import { foldThroughput, twentyColumnModel } from './fold.js';
+import { startBenchService } from './local-service.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 9, 1);
+
+/**
+ * A profile store on a dynalite of its own, counting the items its queries read (`reads.items`, set to 0 before a
+ * measured query); `close` stops the dynalite.
+ */
+async function countingProfileStore(prefix: string) {
+  const dynamo = await startDynalite();
+  try {
+    const raw = new DynamoDBClient({
+      endpoint: dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
+    const tables = {
+      registry: `${prefix}-registry`,
+      events: `${prefix}-events`,
+      profiles: `${prefix}-profiles`,
+    };
+    await ensureTables(raw, tables);
+    const reads = { items: 0 };
+    raw.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        reads.items += ((result.output ?? {}) as { Count?: number }).Count ?? 0;
+        return result;
+      },
+      { step: 'initialize', name: 'countItemsRead' },
+    );
+    const profiles = dynamoProfileStore(DynamoDBDocumentClient.from(raw), tables.profiles);
+    return { profiles, reads, close: () => dynamo.close() };
+  } catch (error) {
+    await dynamo.close();
+    throw error;
+  }
+}
+
+const BENCH_MODEL = { project_id: 'bench', model_id: 'model' };
+/** The model record a query reads: only its ids and monitoring version matter here. */
+const BENCH_RECORD = { info: BENCH_MODEL, monitoring: { version: 1 } } as unknown as ModelRecord;
 
 /**
  * Folds `count` events over 30 days into hour profiles, stores them, and counts the profile items a drift query
@@ -38,39 +74,16 @@ async function readCost(count: number): Promise<{ items: number; ms: number }> {
     absorbEvent(profile, spec, event(rand), 1);
     hours.set(hour, profile);
   }
-  const dynamo = await startDynalite();
-  let itemsRead = 0;
+  const { profiles, reads, close } = await countingProfileStore('b');
   try {
-    const raw = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
-    const tables = { registry: 'b-registry', events: 'b-events', profiles: 'b-profiles' };
-    await ensureTables(raw, tables);
-    raw.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        const output = (result.output ?? {}) as { Count?: number; Item?: unknown };
-        itemsRead += output.Count ?? 0;
-        return result;
-      },
-      { step: 'initialize', name: 'countItemsRead' },
-    );
-    const profiles = new DynamoProfileStore(DynamoDBDocumentClient.from(raw), tables.profiles);
-    const model = { project_id: 'bench', model_id: 'model' };
     for (const [hour, profile] of hours)
-      await profiles.putHour(model, 1, hour, { profile, rev: 1, applied: [] }, undefined);
-    await profiles.putSpec(model, 1, spec);
-    const record = {
-      info: { project_id: 'bench', model_id: 'model' },
-      monitoring: { version: 1 },
-    } as unknown as ModelRecord;
-    itemsRead = 0;
+      await profiles.putHour(BENCH_MODEL, 1, hour, { profile, rev: 1, applied: [] }, undefined);
+    await profiles.putSpec(BENCH_MODEL, 1, spec);
+    reads.items = 0;
     const started = performance.now();
     const series = await metricSeries(
       { profiles, registry: undefined as never, blobs: undefined as never },
-      record,
+      BENCH_RECORD,
       {
         metric: 'jsd',
         column: 'x0',
@@ -81,21 +94,14 @@ async function readCost(count: number): Promise<{ items: number; ms: number }> {
     );
     const ms = performance.now() - started;
     if (series.points.length !== 720) throw new Error('expected 720 hourly points');
-    return { items: itemsRead, ms };
+    return { items: reads.items, ms };
   } finally {
-    await dynamo.close();
+    await close();
   }
 }
 
 async function freshness(): Promise<{ publishMs: number; runMs: number; visible: boolean }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'bench-fresh-'));
-  const service = await startLocalService({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    adminToken: 'bench',
-    monitorIntervalMs: 0,
-  });
+  const { service, close } = await startBenchService('bench-fresh-');
   const call = (method: string, path: string, body?: string, type = 'application/json') =>
     fetch(`${service.url}${path}`, {
       method,
@@ -127,8 +133,7 @@ async function freshness(): Promise<{ publishMs: number; runMs: number; visible:
     const points = ((await answer.json()) as { points: Array<{ value: number }> }).points;
     return { publishMs, runMs, visible: points.reduce((sum, p) => sum + (p.value ?? 0), 0) === 1000 };
   } finally {
-    await service.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 
@@ -139,26 +144,8 @@ async function freshness(): Promise<{ publishMs: number; runMs: number; visible:
 async function itemsPerRange(): Promise<Array<{ days: number; hour: number; day: number }>> {
   const { spec, event } = twentyColumnModel();
   const rand = seededRandom(365);
-  const dynamo = await startDynalite();
-  let itemsRead = 0;
+  const { profiles, reads, close } = await countingProfileStore('r');
   try {
-    const raw = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-    });
-    const tables = { registry: 'r-registry', events: 'r-events', profiles: 'r-profiles' };
-    await ensureTables(raw, tables);
-    raw.middlewareStack.add(
-      (next) => async (args) => {
-        const result = await next(args);
-        itemsRead += ((result.output ?? {}) as { Count?: number }).Count ?? 0;
-        return result;
-      },
-      { step: 'initialize', name: 'countItemsRead' },
-    );
-    const profiles = new DynamoProfileStore(DynamoDBDocumentClient.from(raw), tables.profiles);
-    const model = { project_id: 'bench', model_id: 'model' };
     const hours = 365 * 24;
     for (let i = 0; i < hours; i += 50) {
       await Promise.all(
@@ -166,7 +153,7 @@ async function itemsPerRange(): Promise<Array<{ days: number; hour: number; day:
           const profile = emptyProfile(spec);
           for (let k = 0; k < 3; k++) absorbEvent(profile, spec, event(rand), 1);
           return profiles.putHour(
-            model,
+            BENCH_MODEL,
             1,
             START + (i + j) * HOUR,
             { profile, rev: 1, applied: [] },
@@ -175,24 +162,20 @@ async function itemsPerRange(): Promise<Array<{ days: number; hour: number; day:
         }),
       );
     }
-    await profiles.putSpec(model, 1, spec);
+    await profiles.putSpec(BENCH_MODEL, 1, spec);
     let state: ModelState = { active_version: 1, rebuild: null, rev: 1 };
-    await profiles.putState(model, state, undefined);
+    await profiles.putState(BENCH_MODEL, state, undefined);
     const holder = {
       get state() {
         return state;
       },
       async save(changes: Partial<ModelState>) {
         state = { ...state, ...changes, rev: state.rev + 1 };
-        await profiles.putState(model, state, state.rev - 1);
+        await profiles.putState(BENCH_MODEL, state, state.rev - 1);
         return state;
       },
     };
-    await rollUpDays(profiles, model, holder, async () => {});
-    const record = {
-      info: { project_id: 'bench', model_id: 'model' },
-      monitoring: { version: 1 },
-    } as unknown as ModelRecord;
+    await rollUpDays(profiles, BENCH_MODEL, holder, async () => {});
     const deps = {
       profiles: profiles as ProfileStore,
       registry: undefined as never,
@@ -201,21 +184,21 @@ async function itemsPerRange(): Promise<Array<{ days: number; hour: number; day:
     const rows: Array<{ days: number; hour: number; day: number }> = [];
     for (const days of [7, 30, 365]) {
       const read = async (bin_size: 'hour' | 'day') => {
-        itemsRead = 0;
+        reads.items = 0;
         const end = START + days * 24 * HOUR;
-        await queryMetrics(deps, record, {
+        await queryMetrics(deps, BENCH_RECORD, {
           bin_size,
           start: START,
           end,
           queries: [{ metric: 'jsd', column: 'x0' }],
         });
-        return itemsRead;
+        return reads.items;
       };
       rows.push({ days, hour: await read('hour'), day: await read('day') });
     }
     return rows;
   } finally {
-    await dynamo.close();
+    await close();
   }
 }
 
@@ -252,14 +235,7 @@ interface ViewCosts {
  * and as one metrics query, on the local service.
  */
 async function monitorView(): Promise<Record<string, ViewCosts>> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'bench-view-'));
-  const service = await startLocalService({
-    port: 0,
-    host: '127.0.0.1',
-    dataDir,
-    adminToken: 'bench',
-    monitorIntervalMs: 0,
-  });
+  const { service, close } = await startBenchService('bench-view-');
   let items = 0;
   // Before day profiles, every read merged hours: a state naming no day profiles reads that way still.
   let hoursOnly = false;
@@ -332,8 +308,7 @@ async function monitorView(): Promise<Record<string, ViewCosts>> {
     }
     return results;
   } finally {
-    await service.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -31,10 +31,19 @@ function row(i: number, prefix: string): Record<string, unknown> {
   return values;
 }
 
-async function memoryOf(pid: number): Promise<{ rss: number; peak: number }> {
+/**
+ * The process's resident memory, split: `anon` is its own (heaps, buffers, the database's caches); `file` is
+ * pages of the database's files that LevelDB maps to read them, which the kernel takes back under pressure.
+ */
+async function memoryOf(pid: number): Promise<{ rss: number; peak: number; anon: number; file: number }> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { rss: kib('VmRSS') / 1024, peak: kib('VmHWM') / 1024 };
+  return {
+    rss: kib('VmRSS') / 1024,
+    peak: kib('VmHWM') / 1024,
+    anon: kib('RssAnon') / 1024,
+    file: kib('RssFile') / 1024,
+  };
 }
 
 interface Outcome {
@@ -44,6 +53,9 @@ interface Outcome {
   catchUpS: number;
   rss: number;
   peak: number;
+  anon: number;
+  file: number;
+  peakAnon: number;
 }
 
 async function run(cwd?: string): Promise<Outcome> {
@@ -91,6 +103,7 @@ async function run(cwd?: string): Promise<Outcome> {
     );
     let accepted = 0;
     let maxBacklog = 0;
+    let peakAnon = 0;
     let sampling = true;
     const started = performance.now();
     const sampler = (async () => {
@@ -98,9 +111,10 @@ async function run(cwd?: string): Promise<Outcome> {
         await new Promise((resolve) => setTimeout(resolve, 5_000));
         const count = await folded().catch(() => undefined);
         const memory = await memoryOf(server.pid as number);
+        peakAnon = Math.max(peakAnon, memory.anon);
         if (count !== undefined) maxBacklog = Math.max(maxBacklog, accepted - count);
         console.log(
-          `  ${((performance.now() - started) / 1000).toFixed(0)} s: accepted ${accepted}, folded ${count ?? '?'}, RSS ${memory.rss.toFixed(0)} MiB`,
+          `  ${((performance.now() - started) / 1000).toFixed(0)} s: accepted ${accepted}, folded ${count ?? '?'}, RSS ${memory.rss.toFixed(0)} MiB (own ${memory.anon.toFixed(0)}, database files ${memory.file.toFixed(0)})`,
         );
       }
     })();
@@ -132,6 +146,7 @@ async function run(cwd?: string): Promise<Outcome> {
       maxBacklog,
       catchUpS: (performance.now() - ingested) / 1000 - 5,
       ...memory,
+      peakAnon,
     };
   } finally {
     await stop(server);
@@ -143,7 +158,8 @@ const report = (label: string, o: Outcome) =>
   console.log(
     `${label}: ${EVENTS} events, ingest ${o.ingestRate.toFixed(0)} events/s, folded end to end at ${o.foldRate.toFixed(0)} events/s, ` +
       `largest backlog ${o.maxBacklog}, caught up ${o.catchUpS.toFixed(0)} s after the last batch, ` +
-      `RSS ${o.rss.toFixed(0)} MiB (peak ${o.peak.toFixed(0)} MiB)`,
+      `RSS ${o.rss.toFixed(0)} MiB (peak ${o.peak.toFixed(0)} MiB): own memory ${o.anon.toFixed(0)} MiB (peak ${o.peakAnon.toFixed(0)}), ` +
+      `mapped database files ${o.file.toFixed(0)} MiB`,
   );
 
 report('this checkout', await run());

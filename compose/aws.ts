@@ -10,14 +10,8 @@ import type { Services } from '../shared/api/services.js';
 import { sha256Hex } from '../shared/auth/tokens.js';
 import { createDocumentClient } from '../shared/storage/dynamo/client.js';
 import { S3BlobStore } from '../shared/storage/s3/blobs.js';
-import { ENV } from '../shared/storage/tables.js';
+import { LAMBDA_ENV, requiredEnv, tableNamesFromEnv } from './environment.js';
 import { buildServices } from './services.js';
-
-export function requiredEnv(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set`);
-  return value;
-}
 
 /**
  * Reads the admin token from Secrets Manager on first use, keeping only its hash. Lazy, so functions that never
@@ -28,7 +22,7 @@ function adminHashFromSecret(): () => Promise<string> {
   let client: SecretsManagerClient | undefined;
   return () => {
     client ??= tracer.captureAWSv3Client(new SecretsManagerClient({}));
-    const secretArn = requiredEnv(ENV.adminSecretArn);
+    const secretArn = requiredEnv(LAMBDA_ENV.adminSecretArn);
     hash ??= client.send(new GetSecretValueCommand({ SecretId: secretArn })).then((secret) => {
       if (!secret.SecretString) throw new Error('the admin token secret has no string value');
       return sha256Hex(secret.SecretString.trim());
@@ -46,15 +40,11 @@ export function awsServices(): Services {
   const s3 = tracer.captureAWSv3Client(new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' }));
   // The topic is read when a message is sent: only functions that notify are given it.
   const sns = tracer.captureAWSv3Client(new SNSClient({}));
-  const topic = () => requiredEnv(ENV.alertsTopicArn);
+  const topic = () => requiredEnv(LAMBDA_ENV.alertsTopicArn);
   return buildServices({
     documents: createDocumentClient({}, (client) => tracer.captureAWSv3Client(client)),
-    tables: {
-      registry: requiredEnv(ENV.registryTable),
-      events: requiredEnv(ENV.eventsTable),
-      profiles: requiredEnv(ENV.profilesTable),
-    },
-    blobs: new S3BlobStore(s3, requiredEnv(ENV.baselineBucket)),
+    tables: tableNamesFromEnv(),
+    blobs: new S3BlobStore(s3, requiredEnv(LAMBDA_ENV.baselineBucket)),
     channel: new SnsSender(sns, topic),
     recipients: new SnsRecipients(sns, topic),
     adminHash: adminHashFromSecret(),
@@ -62,6 +52,6 @@ export function awsServices(): Services {
     // DynamoDB and S3 are regional services: a Lambda that runs can reach them, and faults answer 503 per request.
     health: async () => ({ ok: true }),
     delivery: { pagerdutyUrl: process.env.MODELWATCH_PAGERDUTY_URL },
-    dashboardUrl: () => process.env[ENV.dashboardUrl],
+    dashboardUrl: () => process.env[LAMBDA_ENV.dashboardUrl],
   });
 }

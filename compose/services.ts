@@ -17,7 +17,7 @@ import type { BlobStore } from '../shared/storage/blobs.js';
 import { DynamoAlertStore } from '../shared/storage/dynamo/alerts.js';
 import type { TableNames } from '../shared/storage/dynamo/client.js';
 import { DynamoEventStore } from '../shared/storage/dynamo/events.js';
-import { DynamoProfileStore } from '../shared/storage/dynamo/profiles.js';
+import { dynamoProfileStore } from '../shared/storage/dynamo/profiles.js';
 import { DynamoQuarantineStore } from '../shared/storage/dynamo/quarantine.js';
 import { DynamoRegistryStore } from '../shared/storage/dynamo/registry.js';
 import type { EventStore } from '../shared/storage/events.js';
@@ -67,7 +67,7 @@ export function buildServices(endpoints: Endpoints): Services {
     registry: new DynamoRegistryStore(documents, tables.registry),
     events: new DynamoEventStore(documents, tables.events, clock, endpoints.journal),
     blobs: endpoints.blobs,
-    profiles: new DynamoProfileStore(documents, tables.profiles),
+    profiles: dynamoProfileStore(documents, tables.profiles),
     alerts: new DynamoAlertStore(documents, tables.profiles),
     quarantine: new DynamoQuarantineStore(documents, tables.profiles),
   };

@@ -2,7 +2,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import { EVENTS_TABLE } from '../shared/storage/tables.js';
+import { EVENTS_TABLE } from '../shared/storage/dynamo/table-designs.js';
 import type { StageName } from './config.js';
 import { AccessLogsBucket } from './constructs/access-logs-bucket.js';
 import { AdminToken } from './constructs/admin-token.js';

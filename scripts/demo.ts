@@ -1,8 +1,9 @@
-// `npm run demo`: seeds a running local service with a bank-churn model whose two weeks of traffic hold a drift
-// episode, a data integrity incident and late labels that reveal a performance drop (each an incident that opens
-// and resolves), and a shift still under way in the newest hours (an open incident), plus the alert rules that
-// fire. Its own project, so it never meets the README's session. Deterministic for a given `now` (a seeded PRNG
-// per hour), and safe to re-run: existing ids answer 409.
+// `npm run demo`: seeds a running local service with a bank-churn model whose two weeks of traffic hold a canary
+// of a worse model version (a `model_version` segment), a drift episode, a data integrity incident and late labels
+// that reveal a performance drop (each an incident that opens and resolves), and a shift still under way in the
+// newest hours (an open incident), plus the alert rules that fire, one of them against a rolling baseline. Its own
+// project, so it never meets the README's session. Deterministic for a given `now` (a seeded PRNG per hour), and
+// safe to re-run: existing ids answer 409.
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +12,9 @@ import { seededRandom } from '../shared/metrics/seeded-random.js';
 export const DEMO_PROJECT = 'demo_bank';
 export const DEMO_MODEL = 'churn_classifier';
 export const DEMO_DATASET = 'baseline';
+/** The metadata column naming the model version that scored an event, and its two values. */
+export const VERSION_COLUMN = 'model_version';
+export const VERSIONS = ['v1', 'v2'] as const;
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -107,6 +111,14 @@ function customer(random: () => number, shift: Shift): Row {
   return row;
 }
 
+/**
+ * The score of version v2, a retrained model that ships as a canary: its logit is squashed and shifted up, so it
+ * calls churn far too often (accuracy about 0.65 against v1's 0.92 on the usual customers) and is miscalibrated.
+ */
+function v2Score(row: Row): number {
+  return Math.round(sigmoid(0.55 * modelLogit(row) + 1) * 10_000) / 10_000;
+}
+
 function modelLogit(row: Row): number {
   const products = row.NumOfProducts as number;
   return (
@@ -157,6 +169,9 @@ function corrupt(random: () => number, row: Row): void {
 interface Timeline {
   first: number;
   end: number;
+  /** v2 scores a share of the traffic from here until it is rolled back at canaryEnd. */
+  canaryStart: number;
+  canaryEnd: number;
   driftStart: number;
   driftEnd: number;
   incidentStart: number;
@@ -171,9 +186,12 @@ function timeline(now: number, days: number): Timeline {
   const lastHour = Math.floor(now / HOUR_MS) * HOUR_MS;
   const driftStart = Math.floor((now - Math.min(6, days * 0.45) * DAY_MS) / HOUR_MS) * HOUR_MS;
   const incidentStart = lastHour - 40 * HOUR_MS;
+  const first = lastHour - days * DAY_MS + HOUR_MS;
   return {
-    first: lastHour - days * DAY_MS + HOUR_MS,
+    first,
     end,
+    canaryStart: Math.floor((first + days * 0.15 * DAY_MS) / DAY_MS) * DAY_MS,
+    canaryEnd: Math.floor((first + days * 0.5 * DAY_MS) / DAY_MS) * DAY_MS,
     driftStart,
     driftEnd: driftStart + 2 * DAY_MS,
     incidentStart,
@@ -183,9 +201,15 @@ function timeline(now: number, days: number): Timeline {
   };
 }
 
+/** Share of the traffic the v2 canary scores. */
+const CANARY_SHARE = 0.3;
+
 /** The events of one hour, the same on every run: the PRNG is seeded by the hour itself. */
 function hourEvents(hour: number, t: Timeline, seed: number, perHour: number, bounds: Bounds): Row[] {
   const random = seededRandom(Math.imul(seed, 2_654_435_761) ^ (hour / HOUR_MS));
+  // Versions draw from their own stream, so the customers are those of a demo without versions.
+  const versions = seededRandom(Math.imul(seed ^ 0x5eed, 2_654_435_761) ^ (hour / HOUR_MS));
+  const canary = hour >= t.canaryStart && hour < t.canaryEnd;
   const hourOfDay = new Date(hour).getUTCHours();
   const weekday = new Date(hour).getUTCDay();
   const rhythm = 1 + 0.6 * Math.sin((2 * Math.PI * (hourOfDay - 9)) / 24);
@@ -203,6 +227,9 @@ function hourEvents(hour: number, t: Timeline, seed: number, perHour: number, bo
     const row = customer(random, { drifted, launch });
     keepInside(row, bounds);
     if (incident) corrupt(random, row);
+    const v2 = canary && versions() < CANARY_SHARE;
+    row[VERSION_COLUMN] = v2 ? 'v2' : 'v1';
+    if (v2) row.probability_churned = v2Score(row);
     rows.push({ event_id: `h${hour / HOUR_MS}-${n}`, event_timestamp: timestamp, ...row });
   }
   return rows;
@@ -216,6 +243,8 @@ interface Answer {
     items?: Array<{ name: string }>;
     accepted?: number;
     token?: string;
+    metadata?: string[];
+    monitoring?: { segment_by?: string[] };
   };
 }
 
@@ -315,6 +344,34 @@ function demoRules(): Array<Record<string, unknown>> {
     },
     {
       ...base,
+      name: 'v2 accuracy',
+      metric: 'accuracy',
+      columns: [],
+      segment: `${VERSION_COLUMN}=v2`,
+      bin_size: 'day',
+      condition: 'lesser',
+      warning_threshold: 0.8,
+      critical_threshold: 0.75,
+      priority: 'high',
+      min_count: 20,
+    },
+    {
+      ...base,
+      name: 'Balance shift (rolling)',
+      metric: 'jsd',
+      columns: ['Balance'],
+      // Each day against the two days before it: a change shows as it starts and ends, whatever the training
+      // data held; once the days before are alike again, the incident resolves.
+      baseline: 'previous:2',
+      bin_size: 'day',
+      condition: 'greater',
+      warning_threshold: 0.2,
+      critical_threshold: 0.3,
+      priority: 'medium',
+      min_count: 50,
+    },
+    {
+      ...base,
       name: 'Accuracy drop',
       metric: 'accuracy',
       columns: [],
@@ -329,6 +386,31 @@ function demoRules(): Array<Record<string, unknown>> {
   ];
 }
 
+/**
+ * One automatic segment per model version (`segment_by`) and a defined segment of German customers, before any
+ * event is published, so they are built as the events are folded rather than rebuilt from them afterwards.
+ */
+async function defineSegments(admin: DemoClient, model: string): Promise<string> {
+  const germany = await admin.call('PUT', `${model}/segments/germany`, {
+    name: 'Customers in Germany',
+    filter: { Geography: { in: ['Germany'] } },
+  });
+  if (isNoRoute(germany)) return 'this service has no segments route yet, so the demo defines none';
+  if (germany.status !== 200 && germany.status !== 201) {
+    throw new Error(`PUT segments/germany answered ${germany.status}: ${germany.body.error?.message}`);
+  }
+  const info = await admin.expect('GET', model, undefined, [200]);
+  if (!info.metadata?.includes(VERSION_COLUMN)) {
+    return `germany only: ${DEMO_MODEL} was registered by an earlier demo without ${VERSION_COLUMN} (start from an empty data dir to see versions)`;
+  }
+  if (!info.monitoring?.segment_by?.includes(VERSION_COLUMN)) {
+    await admin.expect('PUT', `${model}/monitoring`, { segment_by: [VERSION_COLUMN] }, [200]);
+    // The new config takes over while the model has no events, so nothing is rebuilt later.
+    await admin.expect('POST', '/v1/monitor/run', undefined, [200]);
+  }
+  return `${VERSION_COLUMN}=${VERSIONS.join(', ')} (segment_by) and germany`;
+}
+
 export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
   const log = options.log ?? (() => {});
   const started = Date.now();
@@ -341,9 +423,13 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
 
   await admin.expect('POST', '/v1/projects', { project_id: DEMO_PROJECT }, [201, 409]);
   const baselineRandom = seededRandom(seed);
-  const baseline = Array.from({ length: options.baselineRows ?? 3000 }, () =>
-    customer(baselineRandom, { drifted: false }),
-  );
+  const versionRandom = seededRandom(seed ^ 0x5eed);
+  // The training data of both versions, so each has an automatic segment of its own (values not in the baseline
+  // would fall into model_version=__OTHER__).
+  const baseline = Array.from({ length: options.baselineRows ?? 3000 }, () => ({
+    ...customer(baselineRandom, { drifted: false }),
+    [VERSION_COLUMN]: versionRandom() < CANARY_SHARE ? 'v2' : 'v1',
+  }));
   const datasetPath = `/v1/projects/${DEMO_PROJECT}/datasets/${DEMO_DATASET}`;
   // Asked first: a PUT of a dataset that exists is answered 409 before its body is read, and the socket closes.
   if ((await admin.call('GET', datasetPath)).status === 404) {
@@ -358,11 +444,14 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
       inputs: INPUTS,
       outputs: ['probability_churned'],
       targets: ['churned'],
+      metadata: [VERSION_COLUMN],
     },
     [201, 409],
   );
   const bounds = boundsOf(baseline);
   log(`[${elapsed()}] project ${DEMO_PROJECT}, baseline of ${baseline.length} rows, model ${DEMO_MODEL}`);
+  const segmented = await defineSegments(admin, model);
+  log(`[${elapsed()}] segments: ${segmented}`);
 
   const events: Row[] = [];
   for (let hour = t.first; hour < t.end; hour += HOUR_MS) {
@@ -401,10 +490,6 @@ export async function seedDemo(options: DemoOptions): Promise<DemoResult> {
   } else {
     log('this service has no alert routes yet: no rules were created');
   }
-  const segments = await admin.call('GET', `${model}/segments`);
-  if (segments.status === 404)
-    log('segments: this service has no segments route yet, so the demo defines none');
-
   progress('folding the events into metrics and evaluating the rules');
   await admin.expect('POST', '/v1/monitor/run', undefined, [200]);
   log(`[${elapsed()}] metrics folded and rules evaluated`);

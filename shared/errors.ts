@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'not_found'
   | 'already_exists'
   | 'segment_not_ready'
+  | 'not_classification'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'internal_error'
@@ -32,17 +33,18 @@ export class InvalidInput extends DomainError {
   }
 }
 
-export class NotFound extends DomainError {
-  constructor(message: string) {
-    super(404, 'not_found', message);
-  }
+/** An error of one status and code, named by the class that extends it: only its message varies. */
+function errorOf(status: DomainError['status'], code: ErrorCode) {
+  return class extends DomainError {
+    constructor(message: string) {
+      super(status, code, message);
+    }
+  };
 }
 
-export class AlreadyExists extends DomainError {
-  constructor(message: string) {
-    super(409, 'already_exists', message);
-  }
-}
+export class NotFound extends errorOf(404, 'not_found') {}
+
+export class AlreadyExists extends errorOf(409, 'already_exists') {}
 
 export class Unauthorized extends DomainError {
   constructor(message = 'A valid bearer token is required in the Authorization header.') {
@@ -50,30 +52,14 @@ export class Unauthorized extends DomainError {
   }
 }
 
-export class Forbidden extends DomainError {
-  constructor(message: string) {
-    super(403, 'forbidden', message);
-  }
-}
+export class Forbidden extends errorOf(403, 'forbidden') {}
 
-export class PayloadTooLarge extends DomainError {
-  constructor(message: string) {
-    super(413, 'payload_too_large', message);
-  }
-}
+export class PayloadTooLarge extends errorOf(413, 'payload_too_large') {}
 
-export class UnsupportedMediaType extends DomainError {
-  constructor(message: string) {
-    super(415, 'unsupported_media_type', message);
-  }
-}
+export class UnsupportedMediaType extends errorOf(415, 'unsupported_media_type') {}
 
 /**
  * Storage cannot take the request now (a full disk, a storage worker restarting, throttling that outlasted
  * retries): nothing was acknowledged, and the same request may be sent again.
  */
-export class StorageUnavailable extends DomainError {
-  constructor(message: string) {
-    super(503, 'storage_unavailable', message);
-  }
-}
+export class StorageUnavailable extends errorOf(503, 'storage_unavailable') {}

@@ -1,10 +1,10 @@
-// `modelwatch metrics`, `metrics query`, `summary` and `run-monitor`: reading what the service computed, and
-// asking it to compute now.
+// `modelwatch metrics`, `metrics query`, `summary`, `performance` and `run-monitor`: reading what the service
+// computed, and asking it to compute now.
 import { type Command, Option } from 'commander';
-import type { SeriesSpec } from '../../sdk/src/index.js';
+import type { PerformanceDetails, SeriesSpec } from '../../sdk/src/index.js';
 import { clientOf, type ModelOptions, type Output, TIME_HELP, withModel, withOutput } from '../context.js';
 import { UsageError } from '../errors.js';
-import { isoTime, printRecords } from '../output.js';
+import { type Cell, isoTime, printRecords } from '../output.js';
 
 const repeatable = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -108,6 +108,24 @@ export function metricCommands(program: Command): void {
       printRecords(options.output, header, rows, summary);
     });
 
+  withRange(withOutput(withModel(program.command('performance'))))
+    .description(
+      'print the confusion counts per bin of a classification model (binary: tp, fp, tn, fn; json: everything)',
+    )
+    .option('--segment <id>', 'a segment: the counts of its events only')
+    .option('--calibration', 'binary: print the 10 calibration buckets of each bin instead')
+    .action(async (options: PerformanceOptions, command: Command) => {
+      const client = await clientOf(command);
+      const details = await client.performance(options.project, options.model, {
+        binSize: options.binSize,
+        start: options.start,
+        end: options.end,
+        segment: options.segment,
+      });
+      const { header, rows } = performanceTable(details, options.calibration === true);
+      printRecords(options.output, header, rows, details);
+    });
+
   program
     .command('run-monitor')
     .description(
@@ -117,6 +135,37 @@ export function metricCommands(program: Command): void {
       const summary = await (await clientOf(command)).runMonitor();
       process.stdout.write(`${JSON.stringify(summary)}\n`);
     });
+}
+
+/** Binary: a row per bin (or per calibration bucket); multiclass: a row per bin and actual class. */
+export function performanceTable(
+  details: PerformanceDetails,
+  calibration: boolean,
+): { header: string[]; rows: Cell[][] } {
+  if (details.task === 'binary_classification' && calibration) {
+    const header = ['start', 'lower', 'upper', 'count', 'mean_predicted', 'mean_label'];
+    const rows = details.points.flatMap((point) =>
+      (point.calibration ?? []).map((bucket) => [
+        isoTime(point.start),
+        bucket.lower,
+        bucket.upper,
+        bucket.count,
+        bucket.mean_predicted,
+        bucket.mean_label,
+      ]),
+    );
+    return { header, rows };
+  }
+  if (details.task === 'binary_classification') {
+    const header = ['start', 'data_count', 'tp', 'fp', 'tn', 'fn'];
+    const rows = details.points.map((p) => [isoTime(p.start), p.data_count, p.tp, p.fp, p.tn, p.fn]);
+    return { header, rows };
+  }
+  const header = ['start', 'actual', ...details.classes.map((label) => `predicted_${label}`)];
+  const rows = details.points.flatMap((point) =>
+    point.confusion.map((row, actual) => [isoTime(point.start), String(details.classes[actual]), ...row]),
+  );
+  return { header, rows };
 }
 
 interface RangeCommandOptions extends ModelOptions {
@@ -131,4 +180,9 @@ interface MetricOptions extends RangeCommandOptions {
   column?: string;
   segment?: string;
   baseline?: string;
+}
+
+interface PerformanceOptions extends RangeCommandOptions {
+  segment?: string;
+  calibration?: boolean;
 }

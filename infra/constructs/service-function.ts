@@ -9,7 +9,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ENV } from '../../shared/storage/tables.js';
+import { LAMBDA_ENV } from '../../compose/environment.js';
 import { acknowledge, arnReference } from '../nag.js';
 import { PROJECT_ROOT, projectPath } from '../project-paths.js';
 
@@ -138,17 +138,17 @@ export class ServiceFunction extends Construct {
 
   /** Grants access to the registry table and names it in MODELWATCH_REGISTRY_TABLE. */
   public useRegistryTable(table: ITable, access: DataAccess): this {
-    return this.useTable(ENV.registryTable, table, access, []);
+    return this.useTable(LAMBDA_ENV.registryTable, table, access, []);
   }
 
   /** Grants access to the events table (and Query on the named indexes) and names it in MODELWATCH_EVENTS_TABLE. */
   public useEventsTable(table: ITable, access: DataAccess, indexNames: readonly string[] = []): this {
-    return this.useTable(ENV.eventsTable, table, access, indexNames);
+    return this.useTable(LAMBDA_ENV.eventsTable, table, access, indexNames);
   }
 
   /** Grants access to the profiles table and names it in MODELWATCH_PROFILES_TABLE. */
   public useProfilesTable(table: ITable, access: DataAccess): this {
-    return this.useTable(ENV.profilesTable, table, access, []);
+    return this.useTable(LAMBDA_ENV.profilesTable, table, access, []);
   }
 
   /**
@@ -173,14 +173,14 @@ export class ServiceFunction extends Construct {
       `IAM5[Resource::${arnReference(bucket)}/*]`,
       'Baseline keys are created at run time per project and dataset; access is limited to this one bucket.',
     );
-    this.function.addEnvironment(ENV.baselineBucket, bucket.bucketName);
+    this.function.addEnvironment(LAMBDA_ENV.baselineBucket, bucket.bucketName);
     return this;
   }
 
   /** Grants reading the admin token secret and names it in MODELWATCH_ADMIN_SECRET_ARN. */
   public useAdminSecret(secret: ISecret): this {
     secret.grantRead(this.role);
-    this.function.addEnvironment(ENV.adminSecretArn, secret.secretArn);
+    this.function.addEnvironment(LAMBDA_ENV.adminSecretArn, secret.secretArn);
     return this;
   }
 
@@ -210,13 +210,13 @@ export class ServiceFunction extends Construct {
         }),
       );
     }
-    this.function.addEnvironment(ENV.alertsTopicArn, topic.topicArn);
+    this.function.addEnvironment(LAMBDA_ENV.alertsTopicArn, topic.topicArn);
     return this;
   }
 
   /** Names the dashboard's public URL in MODELWATCH_DASHBOARD_URL (links in alert messages). */
   public useDashboardUrl(url: string): this {
-    this.function.addEnvironment(ENV.dashboardUrl, url);
+    this.function.addEnvironment(LAMBDA_ENV.dashboardUrl, url);
     return this;
   }
 

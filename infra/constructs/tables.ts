@@ -1,4 +1,5 @@
-// The three DynamoDB tables, built from the designs in shared/storage/tables.ts that the local runner uses too.
+// The three DynamoDB tables, built from the designs in shared/storage/dynamo/table-designs.ts that the local
+// runner uses too.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import {
   AttributeType,
@@ -15,7 +16,7 @@ import {
   PROFILES_TABLE,
   REGISTRY_TABLE,
   type TableDesign,
-} from '../../shared/storage/tables.js';
+} from '../../shared/storage/dynamo/table-designs.js';
 
 export interface TablesProps {
   /**

@@ -19,6 +19,7 @@ import type {
   MonitoringConfig,
   MonitorRunSummary,
   Page,
+  PerformanceDetails,
   Project,
   PublishAnswer,
   Segment,
@@ -363,6 +364,23 @@ export class Modelwatch {
       query: { column, segment: options.segment, ...rangeOf(options) },
     } as const;
     return (await this.transport.request<Distribution>(spec)).body;
+  }
+
+  /**
+   * A classification model's confusion matrix per time bin (binary: tp, fp, tn, fn at its threshold, and the
+   * calibration buckets); a regression model is a 400 `not_classification`.
+   */
+  async performance(
+    projectId: string,
+    modelId: string,
+    options: RangeOptions & { segment?: string } = {},
+  ): Promise<PerformanceDetails> {
+    const spec = {
+      method: 'GET',
+      path: `${this.modelPath(projectId, modelId)}/performance`,
+      query: { segment: options.segment, ...rangeOf(options) },
+    } as const;
+    return (await this.transport.request<PerformanceDetails>(spec)).body;
   }
 
   /** The model's health over a range: traffic, drift and integrity per column, performance, open alerts. */

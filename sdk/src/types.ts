@@ -27,6 +27,7 @@ export type MonitorRunSummary = z.infer<typeof api.runSummarySchema>;
 export type MetricsQueryAnswer = z.infer<typeof api.metricsQueryAnswer>;
 export type Distribution = z.infer<typeof api.distributionSchema>;
 export type ModelSummary = z.infer<typeof api.summarySchema>;
+export type PerformanceDetails = z.infer<typeof api.performanceSchema>;
 export type ApiErrorBody = z.infer<typeof api.errorSchema>;
 
 /** One page of a list route. */

@@ -124,9 +124,8 @@ async function deliverOne(
 async function sendToChannels(deps: DeliveryDeps, notice: Notice, deadline: number) {
   const context: SendContext = {
     messages: deps.channel,
-    http: { ...deps.delivery },
+    http: { ...deps.delivery, deadline },
     pagerdutyUrl: deps.delivery?.pagerdutyUrl || PAGERDUTY_EVENTS_URL,
-    deadline,
   };
   const notifications = notice.rule.notifications;
   const sent = CHANNEL_NAMES.map(async (name) => {

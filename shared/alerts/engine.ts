@@ -3,7 +3,7 @@
 // Records are upserted, one per rule, bin and column, and grouped into incidents; the notifications the incidents
 // call for are sent once every rule is evaluated (delivery.ts).
 import type { MetricResult } from '../metrics/definition.js';
-import type { ModelRef, ProfileStore } from '../storage/profiles.js';
+import type { ModelRef, ProfileItemStore } from '../storage/profiles.js';
 import { type BinSize, binStartOf, HOUR_MS, nextBinStart } from '../time/bins.js';
 import { type DeliveryDeps, type DueNotification, deliverDue } from './delivery.js';
 import { compare, comparedValue } from './evaluate.js';
@@ -17,7 +17,7 @@ export { alertIdOf } from './records.js';
 
 /** Built once per monitor run: the delivery budget is shared by every model the run evaluates with it. */
 export interface AlertDeps extends DeliveryDeps {
-  profiles: ProfileStore;
+  profiles: ProfileItemStore;
 }
 
 /** A rule's metric per bin and column over [from, to), and whether a bin holds data. */

@@ -4,7 +4,7 @@ import { InvalidInput, NotFound } from '../errors.js';
 import { metricDefinition } from '../metrics/registry.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import type { AlertStore } from '../storage/alerts.js';
-import type { ModelRef, ProfileStore } from '../storage/profiles.js';
+import type { ModelRef, PendingStore } from '../storage/profiles.js';
 import { CHANNEL_NAMES, CHANNELS, emptyNotifications } from './channels/index.js';
 import type { RecipientDirectory } from './recipients.js';
 import type { AlertRule, Notifications, RuleBinSize } from './types.js';
@@ -53,7 +53,7 @@ export type RulePatch = Partial<
 
 export interface RuleDeps {
   alerts: AlertStore;
-  profiles: ProfileStore;
+  profiles: PendingStore;
   clock: () => number;
   /** AWS: the topic subscriptions that let emails and SMS reach exactly the rule's recipients. */
   recipients?: RecipientDirectory;

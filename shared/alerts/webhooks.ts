@@ -87,16 +87,16 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** One send's transport: the composition's options, and when the run's delivery budget ends. */
+export interface PostOptions extends WebhookOptions {
+  /** `performance.now()` time after which no attempt starts. @default none */
+  deadline?: number;
+}
+
 /** Delivers one record, signed with the rule's secret (the contract's webhook, and the tests' baseline). */
-export function postWebhook(
-  url: string,
-  record: AlertRecord,
-  secret: string,
-  options: WebhookOptions = {},
-  deadline = Number.POSITIVE_INFINITY,
-): Promise<void> {
+export function postWebhook(url: string, record: AlertRecord, secret: string, options: PostOptions = {}) {
   const payload = isSlack(url) ? { text: record.message } : record;
-  return postSigned(url, payload, secret, `${record.alert_id}:${record.severity}`, options, deadline);
+  return postSigned(url, payload, secret, `${record.alert_id}:${record.severity}`, options);
 }
 
 /** Any JSON payload, signed, with a delivery id a receiver can drop repeats by. */
@@ -105,29 +105,27 @@ export function postSigned(
   payload: unknown,
   secret: string,
   deliveryId: string,
-  options: WebhookOptions = {},
-  deadline = Number.POSITIVE_INFINITY,
+  options: PostOptions = {},
 ): Promise<void> {
   const body = JSON.stringify(payload);
-  const headers = {
-    'content-type': 'application/json',
+  return postJson(url, body, options, {
     [SIGNATURE_HEADER]: signature(secret, body),
     [DELIVERY_HEADER]: deliveryId,
-  };
-  return postJson(url, body, headers, options, deadline);
+  });
 }
 
 /**
- * POSTs a body through the egress policy; throws with the last failure once every attempt has failed, the policy
- * refuses the destination, or `deadline` (a `performance.now()` time) leaves no room for another attempt.
+ * POSTs a JSON body through the egress policy; throws with the last failure once every attempt has failed, the
+ * policy refuses the destination, or the deadline leaves no room for another attempt.
  */
 export async function postJson(
   url: string,
   body: string,
-  headers: Record<string, string>,
-  options: WebhookOptions = {},
-  deadline = Number.POSITIVE_INFINITY,
+  options: PostOptions = {},
+  extraHeaders: Record<string, string> = {},
 ): Promise<void> {
+  const headers = { 'content-type': 'application/json', ...extraHeaders };
+  const deadline = options.deadline ?? Number.POSITIVE_INFINITY;
   const attempts = options.attempts ?? 3;
   const backoffMs = options.backoffMs ?? 500;
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 3_000;

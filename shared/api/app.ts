@@ -12,6 +12,7 @@ import { eventRoutes } from './routes/events.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { metricRoutes } from './routes/metrics.js';
 import { modelRoutes } from './routes/models.js';
+import { performanceRoutes } from './routes/performance.js';
 import { projectRoutes } from './routes/projects.js';
 import { segmentRoutes } from './routes/segments.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -65,6 +66,7 @@ export function createApp(services: Services, extend?: (app: Router) => void) {
   app.route('/', eventRoutes());
   app.route('/', segmentRoutes());
   app.route('/', metricRoutes());
+  app.route('/', performanceRoutes());
   app.route('/', alertRoutes());
   app.route('/', incidentRoutes());
   app.route('/', adminRoutes());

@@ -219,7 +219,7 @@ export const metricsQuery = z.object({
   }),
   baseline: z.string().optional().openapi({
     description:
-      '`dataset` (default), `window:<start>:<end>` or `previous:<n>`, for drift metrics on drift bins',
+      '`dataset` (default), `window:<start>:<end>` or `previous:<n>`, for drift metrics (jsd, psi, hellinger, chi_squared_p_value, ks_statistic, wasserstein)',
   }),
 });
 
@@ -312,7 +312,7 @@ export const ruleBody = z
     }),
     baseline: z.string().min(1).optional().openapi({
       description:
-        '`dataset` (default), `window:<start>:<end>` or `previous:<n>`, for drift metrics on drift bins',
+        '`dataset` (default), `window:<start>:<end>` or `previous:<n>`, for drift metrics (jsd, psi, hellinger, chi_squared_p_value, ks_statistic, wasserstein)',
     }),
   })
   .openapi('AlertRuleRequest');
@@ -430,7 +430,7 @@ export const metricsQueryBody = z
           }),
           baseline: z.string().optional().openapi({
             description:
-              '`dataset` (default), `window:<start>:<end>` or `previous:<n>`, for drift metrics on drift bins',
+              '`dataset` (default), `window:<start>:<end>` or `previous:<n>`, for drift metrics (jsd, psi, hellinger, chi_squared_p_value, ks_statistic, wasserstein)',
           }),
         }),
       )
@@ -481,6 +481,63 @@ export const distributionSchema = z
     ),
   })
   .openapi('Distribution');
+
+export const performanceQuery = z.object({
+  ...rangeQuery,
+  segment: z.string().min(1).optional().openapi({
+    description: 'A segment id (defined, or automatic `<column>=<value>`): the counts of its events only',
+  }),
+});
+
+const calibrationBucketSchema = z
+  .object({
+    lower: z.number(),
+    upper: z.number(),
+    count: z.number().int(),
+    mean_predicted: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Mean positive-class probability in the bucket; null when it is empty' }),
+    mean_label: z
+      .number()
+      .nullable()
+      .openapi({ description: 'Share of actual positives in the bucket; null when it is empty' }),
+  })
+  .openapi('CalibrationBucket');
+
+export const performanceSchema = z
+  .object({
+    task: z.enum(['binary_classification', 'multiclass_classification']),
+    bin_size: binSizeSchema,
+    segment: z.string().nullable(),
+    classes: z.array(scalar).openapi({
+      description: 'target_class_order: binary [negative, positive]; multiclass in output order',
+    }),
+    threshold: z.number().nullable().openapi({
+      description: 'Binary: a score at or above it predicts the positive class; null for multiclass',
+    }),
+    points: z.array(
+      z.object({
+        start: z.number().int(),
+        data_count: z
+          .number()
+          .int()
+          .openapi({ description: 'Events with a usable target and output; every count adds up to it' }),
+        confusion: z.array(z.array(z.number().int())).openapi({
+          description:
+            'confusion[actual][predicted], rows and columns in `classes` order (zeros without data)',
+        }),
+        tp: z.number().int().optional().openapi({ description: 'Binary only' }),
+        fp: z.number().int().optional().openapi({ description: 'Binary only' }),
+        tn: z.number().int().optional().openapi({ description: 'Binary only' }),
+        fn: z.number().int().optional().openapi({ description: 'Binary only' }),
+        calibration: z.array(calibrationBucketSchema).optional().openapi({
+          description: 'Binary only: 10 buckets of the score, b = min(floor(10 p), 9)',
+        }),
+      }),
+    ),
+  })
+  .openapi('PerformanceDetails');
 
 export const summaryQuery = z.object(rangeQuery);
 

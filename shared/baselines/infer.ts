@@ -159,52 +159,37 @@ export class BaselineProfiler {
     const sortedValues = new Map<string, Float64Array>();
     const columns = [...this.columns.values()].map((observer): ColumnProfile => {
       const dataType = observer.dataType();
-      const base = { name: observer.name, data_type: dataType, nullable: observer.nulls > 0 };
+      // What a column of another type has is null: each type fills in only its own fields.
+      const profile = (own: Partial<ColumnProfile>): ColumnProfile => ({
+        name: observer.name,
+        data_type: dataType,
+        nullable: observer.nulls > 0,
+        min: null,
+        max: null,
+        categories: null,
+        value_count: observer.nonNull,
+        deciles: null,
+        category_counts: null,
+        bool_counts: null,
+        ...own,
+      });
       if (dataType === 'int' || dataType === 'float') {
         const sorted = observer.numbers.sorted();
         sortedValues.set(observer.name, sorted);
-        return {
-          ...base,
+        return profile({
           min: sorted[0] ?? null,
           max: sorted[sorted.length - 1] ?? null,
-          categories: null,
           value_count: sorted.length,
           deciles: deciles(sorted),
-          category_counts: null,
-          bool_counts: null,
-        };
+        });
       }
-      const nothingNumeric = { min: null, max: null, deciles: null };
-      if (dataType === 'bool') {
-        return {
-          ...base,
-          ...nothingNumeric,
-          categories: null,
-          value_count: observer.nonNull,
-          category_counts: null,
-          bool_counts: [...observer.booleanCounts],
-        };
-      }
+      if (dataType === 'bool') return profile({ bool_counts: [...observer.booleanCounts] });
       if (dataType === 'category' && observer.distinct) {
         const categories = [...observer.distinct.keys()].sort();
         const counts = categories.map((category) => observer.distinct?.get(category) ?? 0);
-        return {
-          ...base,
-          ...nothingNumeric,
-          categories,
-          value_count: observer.nonNull,
-          category_counts: counts,
-          bool_counts: null,
-        };
+        return profile({ categories, category_counts: counts });
       }
-      return {
-        ...base,
-        ...nothingNumeric,
-        categories: null,
-        value_count: observer.nonNull,
-        category_counts: null,
-        bool_counts: null,
-      };
+      return profile({});
     });
     return { profile: { dataset_id: datasetId, row_count: this.rows, columns }, sortedValues };
   }

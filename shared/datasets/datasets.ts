@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { BaselineProfiler } from '../baselines/infer.js';
 import { readRows, type TableFormat } from '../bodies/records.js';
 import { AlreadyExists, InvalidInput, NotFound } from '../errors.js';
+import { requireInProject, requireProjectExists } from '../projects/projects.js';
 import type { ColumnInfo } from '../schema/types.js';
 import type { BlobStore, PresignedUpload } from '../storage/blobs.js';
 import type { DatasetRecord, RegistryStore } from '../storage/registry.js';
@@ -191,19 +192,14 @@ export async function getDatasetInfo(
   return { dataset_id: datasetId, row_count: record.row_count, columns: profile.columns.map(columnInfoOf) };
 }
 
-export async function requireDataset(
+export function requireDataset(
   registry: RegistryStore,
   projectId: string,
   datasetId: string,
 ): Promise<DatasetRecord> {
-  await requireProjectExists(registry, projectId);
-  const record = await registry.getDataset(projectId, datasetId);
-  if (!record) throw new NotFound(`dataset '${datasetId}' does not exist in project '${projectId}'`);
-  return record;
-}
-
-export async function requireProjectExists(registry: RegistryStore, projectId: string): Promise<void> {
-  if (!(await registry.getProject(projectId))) throw new NotFound(`project '${projectId}' does not exist`);
+  return requireInProject(registry, projectId, `dataset '${datasetId}'`, () =>
+    registry.getDataset(projectId, datasetId),
+  );
 }
 
 function columnInfoOf(column: ColumnInfo): ColumnInfo {

@@ -10,7 +10,8 @@ import {
   type HourItem,
   type ModelRef,
   type ModelState,
-  type ProfileStore,
+  type PendingStore,
+  type ProfileItemStore,
   type StoredDelta,
 } from '../storage/profiles.js';
 import {
@@ -20,6 +21,9 @@ import {
   type FoldSegment,
   type SegmentCatalog,
 } from './segment-targets.js';
+
+/** What compaction reads and writes: pending packs and journals, and hour profiles. */
+export type CompactionStore = PendingStore & ProfileItemStore;
 
 /** Deltas per step: keeps the step's record of covered deltas small within one profile item. */
 export const COMPACTION_STEP = 500;
@@ -61,7 +65,7 @@ const CROSS_SHARD_JOURNAL = DELTA_SHARDS;
  * over 16 shards costs one profile write per model-hour instead of sixteen.
  */
 export async function compactModel(
-  store: ProfileStore,
+  store: CompactionStore,
   model: ModelRef,
   targets: CompactionTarget[],
 ): Promise<CompactionResult> {
@@ -95,7 +99,11 @@ export async function compactModel(
  * The deltas a cross-shard journal names that still exist. Each shard is asked for every key (a key lives in one
  * shard only): a step is finished this way only after a run died inside it, so the extra reads are rare.
  */
-async function journaledDeltas(store: ProfileStore, model: ModelRef, keys: string[]): Promise<StoredDelta[]> {
+async function journaledDeltas(
+  store: CompactionStore,
+  model: ModelRef,
+  keys: string[],
+): Promise<StoredDelta[]> {
   const found: StoredDelta[] = [];
   for (let shard = 0; shard < DELTA_SHARDS; shard++)
     found.push(...(await store.getDeltas(model, shard, keys)));
@@ -103,7 +111,7 @@ async function journaledDeltas(store: ProfileStore, model: ModelRef, keys: strin
 }
 
 async function runStep(
-  store: ProfileStore,
+  store: CompactionStore,
   model: ModelRef,
   slot: number,
   targets: CompactionTarget[],
@@ -119,7 +127,7 @@ async function runStep(
 }
 
 async function applyStep(
-  store: ProfileStore,
+  store: CompactionStore,
   model: ModelRef,
   targets: CompactionTarget[],
   deltas: StoredDelta[],
@@ -143,7 +151,7 @@ async function applyStep(
  * write records the step's digests, so a segment profile is exactly once in effect like the model's.
  */
 async function applyToHour(
-  store: ProfileStore,
+  store: CompactionStore,
   model: ModelRef,
   target: CompactionTarget,
   hour: number,
@@ -162,7 +170,7 @@ async function applyToHour(
 }
 
 async function applyToItem(
-  store: ProfileStore,
+  store: CompactionStore,
   model: ModelRef,
   target: CompactionTarget,
   hour: number,

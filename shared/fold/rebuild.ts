@@ -4,7 +4,7 @@
 import { absorbBatch, emptyProfile } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import type { EventStore } from '../storage/events.js';
-import type { ModelRef, ProfileStore } from '../storage/profiles.js';
+import type { ModelRef, ProfileItemStore } from '../storage/profiles.js';
 import type { FoldSegment } from './segment-targets.js';
 
 /**
@@ -20,7 +20,7 @@ export const REBUILD_MARGIN_MS = 5_000;
 /** What reading stored events back into profiles needs. */
 export interface RebuildDeps {
   events: EventStore;
-  profiles: ProfileStore;
+  profiles: ProfileItemStore;
   clock: () => number;
 }
 

@@ -3,7 +3,7 @@
 // that met it, so a retry starts exactly there.
 import type { ChangeRecord } from '../feed/change-record.js';
 import { isPoison } from '../storage/faults.js';
-import type { ModelRef, ProfileStore } from '../storage/profiles.js';
+import type { ModelRef, PendingStore } from '../storage/profiles.js';
 import { failureReason, type QuarantineStore, quarantineEntryOf } from '../storage/quarantine.js';
 import { type ConvertedChange, deltasFromChanges } from './deltas.js';
 
@@ -45,7 +45,7 @@ export interface FoldOutcome {
  * FoldInterrupted at the first record not done.
  */
 export async function recordChanges(
-  profiles: ProfileStore,
+  profiles: PendingStore,
   records: ChangeRecord[],
   quarantine?: QuarantineStore,
 ): Promise<FoldOutcome> {
@@ -106,7 +106,7 @@ export async function recordChanges(
  * Writing a delta twice is harmless, so re-sending those a failed batch did write costs nothing but time.
  */
 async function writeIsolating(
-  profiles: ProfileStore,
+  profiles: PendingStore,
   changes: ConvertedChange[],
   written: ConvertedChange[],
   setAside: (change: ConvertedChange, error: unknown) => Promise<void>,
@@ -132,7 +132,7 @@ async function writeIsolating(
 
 /** Reads the feed from its checkpoint; folding a page twice after a crash writes the same deltas. */
 export async function recordFeed(
-  profiles: ProfileStore,
+  profiles: PendingStore,
   feed: PollableFeed,
   quarantine?: QuarantineStore,
 ): Promise<{ read: number; quarantined: number }> {

@@ -3,6 +3,7 @@
 
 import { TASKS, type Task } from '../schema/types.js';
 import type { ComponentKey } from './components/registry.js';
+import type { ColumnStats } from './numeric/column-stats.js';
 import type { HourProfile } from './profile.js';
 import type { MonitorSpec } from './spec.js';
 
@@ -22,12 +23,23 @@ export interface MetricDefinition {
   perColumn: boolean;
   /** The profile component the metric reads (components/registry.ts). */
   component: ComponentKey;
+  /** Drift metrics compare a bin with a baseline, so they take `baseline=` (contract section 10). */
+  comparesBaseline?: boolean;
   /** Model tasks the metric applies to. */
   tasks: readonly Task[];
   /** Columns the metric can be asked for (empty for metrics that are not per column). */
   columnsAllowed(spec: MonitorSpec): string[];
-  /** `column` has been checked against columnsAllowed when the metric is per column. */
-  compute(profile: HourProfile, spec: MonitorSpec, column?: string): MetricResult;
+  /**
+   * `column` has been checked against columnsAllowed when the metric is per column. `against`, for the metrics that
+   * read the `numeric` component, is a production baseline (contract section 10): the column's statistics merged
+   * over a window or the previous bins, null when they hold none; absent, the spec's dataset baseline.
+   */
+  compute(
+    profile: HourProfile,
+    spec: MonitorSpec,
+    column?: string,
+    against?: ColumnStats | null,
+  ): MetricResult;
 }
 
 export const ALL_TASKS: readonly Task[] = TASKS;

@@ -15,15 +15,11 @@ export function jensenShannonDistance(
   baselineCounts: readonly number[],
   observedCounts: readonly number[],
 ): number | null {
-  const p = proportions(baselineCounts);
-  const q = proportions(observedCounts);
-  if (p === null || q === null) return null;
-  let divergence = 0;
-  p.forEach((pi, bin) => {
-    const qi = q[bin] as number;
+  const divergence = sumOverProportions(baselineCounts, observedCounts, (pi, qi) => {
     const mi = (pi + qi) / 2;
-    divergence += relativeEntropyTerm(pi, mi) + relativeEntropyTerm(qi, mi);
+    return relativeEntropyTerm(pi, mi) + relativeEntropyTerm(qi, mi);
   });
+  if (divergence === null) return null;
   // Rounding can leave a tiny negative sum for identical distributions, which has no square root.
   return finiteOrNull(Math.sqrt(Math.max(divergence / Math.LN2 / 2, 0)));
 }
@@ -37,15 +33,12 @@ export function populationStabilityIndex(
   observedCounts: readonly number[],
 ): number | null {
   if (sum(observedCounts) === 0) return null;
-  const p = proportions(baselineCounts.map((count) => count + 1));
-  const q = proportions(observedCounts.map((count) => count + 1));
-  if (p === null || q === null) return null;
-  let index = 0;
-  p.forEach((pi, bin) => {
-    const qi = q[bin] as number;
-    index += (qi - pi) * Math.log(qi / pi);
-  });
-  return finiteOrNull(index);
+  const index = sumOverProportions(
+    baselineCounts.map((count) => count + 1),
+    observedCounts.map((count) => count + 1),
+    (pi, qi) => (qi - pi) * Math.log(qi / pi),
+  );
+  return index === null ? null : finiteOrNull(index);
 }
 
 /**
@@ -56,19 +49,30 @@ export function hellingerDistance(
   baselineCounts: readonly number[],
   observedCounts: readonly number[],
 ): number | null {
-  const p = proportions(baselineCounts);
-  const q = proportions(observedCounts);
-  if (p === null || q === null) return null;
-  let coefficient = 0;
-  p.forEach((pi, bin) => {
-    coefficient += Math.sqrt(pi * (q[bin] as number));
-  });
+  const coefficient = sumOverProportions(baselineCounts, observedCounts, (pi, qi) => Math.sqrt(pi * qi));
+  if (coefficient === null) return null;
   return finiteOrNull(Math.sqrt(Math.max(1 - coefficient, 0)));
 }
 
 /** scipy.special.rel_entr(x, y) for y > 0: x ln(x / y), and 0 when x is 0. */
 function relativeEntropyTerm(x: number, y: number): number {
   return x > 0 ? x * Math.log(x / y) : 0;
+}
+
+/** Σ term(p_i, q_i) over the bins, p and q the two sides' proportions; null when either side has no counts. */
+function sumOverProportions(
+  baselineCounts: readonly number[],
+  observedCounts: readonly number[],
+  term: (pi: number, qi: number) => number,
+): number | null {
+  const p = proportions(baselineCounts);
+  const q = proportions(observedCounts);
+  if (p === null || q === null) return null;
+  let total = 0;
+  p.forEach((pi, bin) => {
+    total += term(pi, q[bin] as number);
+  });
+  return total;
 }
 
 function proportions(counts: readonly number[]): number[] | null {
@@ -100,6 +104,7 @@ export function driftMetric(
     id,
     perColumn: true,
     component: 'drift_counts',
+    comparesBaseline: true,
     tasks: ALL_TASKS,
     columnsAllowed,
     compute(profile: HourProfile, spec: MonitorSpec, column?: string): MetricResult {

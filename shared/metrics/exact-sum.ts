@@ -295,7 +295,8 @@ export function addExactSquareInPlace(high: ExactSum, low: ExactSum, a: number, 
  * every fourth term each with addExactInPlace's three error-free additions (four independent chains, where one sum
  * would wait on each addition before the next); a pair that cannot take a term exactly is added to `sum` and starts
  * again from the term. Every term ends up in `sum` exactly, and a canonical expansion depends only on the exact
- * value, so the result is the one adding the terms one by one gives.
+ * value, so the result is the one adding the terms one by one gives. The four lanes are written out on purpose,
+ * so the engine keeps each chain in registers: keep them unrolled rather than folded into a loop or helper.
  */
 export function addTermsExactInPlace(sum: ExactSum, terms: Float64Array, length: number): void {
   let h0 = 0;

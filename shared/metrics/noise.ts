@@ -169,6 +169,39 @@ export function wassersteinNoise(grid: BaselineGrid, n: number): number | null {
   });
 }
 
+/**
+ * wassersteinNoise for a production baseline (a window or the previous bins) read as a piecewise CDF (its grid
+ * edges, and its sketch beyond them), in units of its own population std: the same integral over its linear
+ * pieces, taken through knots at least 0.2% of mass apart (jumps kept), at one midpoint per 0.5% of a piece's
+ * mass: each point of a rolling baseline has its own, so it costs tens of microseconds, not a millisecond, and
+ * the expectation moves by far less than its few % of accuracy.
+ */
+export function wassersteinNoiseOf(
+  cdf: { xs: readonly number[]; ps: readonly number[] },
+  n: number,
+  std: number,
+): number | null {
+  if (n <= 0 || !(std > 0) || cdf.xs.length === 0) return null;
+  const { xs, ps } = cdf;
+  let integral = 0;
+  let from = 0;
+  for (let i = 1; i < xs.length; i++) {
+    const last = i === xs.length - 1;
+    if (!last && xs[i] !== xs[i + 1] && (ps[i] as number) - (ps[from] as number) < 0.002) continue;
+    const width = (xs[i] as number) - (xs[from] as number);
+    const [low, high] = [ps[from] as number, ps[i] as number];
+    if (width > 0) {
+      const steps = Math.min(16, Math.max(1, Math.ceil((high - low) * 200)));
+      let piece = 0;
+      for (let s = 0; s < steps; s++)
+        piece += binomialMeanAbsoluteDeviation(n, low + ((high - low) * (s + 0.5)) / steps);
+      integral += (piece / steps / n) * width;
+    }
+    from = i;
+  }
+  return integral / std;
+}
+
 function binomialMeanAbsoluteDeviation(n: number, p: number): number {
   if (p <= 0 || p >= 1) return 0;
   const nu = Math.floor(n * p) + 1;

@@ -182,6 +182,35 @@ export function serializeProfile(profile: HourProfile): string {
   return JSON.stringify(body);
 }
 
+/**
+ * Sets `tally[component.key]` to the component's state, decoded on first use: a query reads every column's
+ * profile but most metrics need one component (a drift series never decodes the statistics' sketches). Once
+ * read or assigned, the key holds plain data, so copies, clones and serialisation see ordinary objects.
+ */
+function deferDeserialize(
+  tally: State,
+  component: (typeof COLUMN_COMPONENTS)[number] | (typeof PROFILE_COMPONENTS)[number],
+  stored: unknown,
+): void {
+  const settle = (value: unknown) => {
+    Object.defineProperty(tally, component.key, {
+      value,
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
+    return value;
+  };
+  Object.defineProperty(tally, component.key, {
+    // Text since components are stored as their own JSON; objects in profiles written before that.
+    get: () =>
+      settle(component.deserialize((typeof stored === 'string' ? JSON.parse(stored) : stored) as never)),
+    set: settle,
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 /** Reads a stored profile of this format or an earlier one (migrated on read); RangeError for anything else. */
 export function deserializeProfile(text: string): HourProfile {
   const body = migrateStoredProfile(JSON.parse(text));
@@ -190,12 +219,10 @@ export function deserializeProfile(text: string): HourProfile {
     format: PROFILE_FORMAT,
     columns: (body.columns as State[]).map((stored) => {
       const tally: State = { name: stored.name };
-      for (const component of COLUMN_COMPONENTS)
-        tally[component.key] = component.deserialize(stored[component.key]);
+      for (const component of COLUMN_COMPONENTS) deferDeserialize(tally, component, stored[component.key]);
       return tally as unknown as ColumnTally;
     }),
   } as State;
-  for (const component of PROFILE_COMPONENTS)
-    profile[component.key] = component.deserialize(body[component.key]);
+  for (const component of PROFILE_COMPONENTS) deferDeserialize(profile, component, body[component.key]);
   return profile as unknown as HourProfile;
 }

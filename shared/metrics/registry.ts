@@ -6,6 +6,7 @@ import type { MetricDefinition, MetricResult } from './definition.js';
 import { DISTRIBUTION_DRIFT_METRICS } from './distribution-drift.js';
 import { DRIFT_METRICS } from './drift.js';
 import { INTEGRITY_METRICS } from './integrity.js';
+import type { ColumnStats } from './numeric/column-stats.js';
 import { BINARY_METRICS } from './performance/binary.js';
 import { MULTICLASS_METRICS } from './performance/multiclass.js';
 import { REGRESSION_METRICS } from './performance/regression.js';
@@ -58,7 +59,18 @@ export function isMetricId(id: string): boolean {
 }
 
 /** The definition of a metric id over every task it applies to; MetricRequestError 'unknown_metric' if none. */
+/** Definitions are pure: built once per id, since a query computes one per series and bin. */
+const BUILT_DEFINITIONS = new Map<string, MetricDefinition>();
+
 export function metricDefinition(id: string): MetricDefinition {
+  const known = BUILT_DEFINITIONS.get(id);
+  if (known) return known;
+  const definition = buildDefinition(id);
+  BUILT_DEFINITIONS.set(id, definition);
+  return definition;
+}
+
+function buildDefinition(id: string): MetricDefinition {
   const variants = VARIANTS_BY_ID.get(id);
   if (!variants)
     throw new MetricRequestError('unknown_metric', `metric ${id} is not one of ${METRIC_IDS.join(', ')}`);
@@ -67,25 +79,28 @@ export function metricDefinition(id: string): MetricDefinition {
     id,
     perColumn: (variants[0] as MetricDefinition).perColumn,
     component: (variants[0] as MetricDefinition).component,
+    comparesBaseline: (variants[0] as MetricDefinition).comparesBaseline === true,
     tasks: variants.flatMap((variant) => variant.tasks),
     columnsAllowed: (spec) => variantFor(spec.task)?.columnsAllowed(spec) ?? [],
-    compute(profile, spec, column) {
+    compute(profile, spec, column, against) {
       const variant = variantFor(spec.task);
       if (!variant) throw notApplicable(id, spec.task);
-      return variant.compute(profile, spec, column);
+      return variant.compute(profile, spec, column, against);
     },
   };
 }
 
 /**
  * The metric's value over a (merged) profile. Checks the metric applies to the model's task and, for per-column
- * metrics, that the column is given and allowed; throws MetricRequestError otherwise.
+ * metrics, that the column is given and allowed; throws MetricRequestError otherwise. `against`: a production
+ * baseline for the metrics that compare values (MetricDefinition.compute).
  */
 export function computeMetric(
   id: string,
   profile: HourProfile,
   spec: MonitorSpec,
   column?: string,
+  against?: ColumnStats | null,
 ): MetricResult {
   const definition = metricDefinition(id);
   if (!definition.tasks.includes(spec.task)) throw notApplicable(id, spec.task);
@@ -100,7 +115,7 @@ export function computeMetric(
       `column ${column} is not one of ${allowed.join(', ')} for ${id}`,
     );
   }
-  return definition.compute(profile, spec, column);
+  return definition.compute(profile, spec, column, against);
 }
 
 function notApplicable(id: string, task: Task): MetricRequestError {

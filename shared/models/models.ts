@@ -1,9 +1,10 @@
 // Models: registration against a baseline, model info, and the drift bins of the monitoring config.
 import { loadProfile } from '../datasets/baseline-store.js';
-import { type DatasetDeps, requireDataset, requireProjectExists } from '../datasets/datasets.js';
-import { InvalidInput, NotFound } from '../errors.js';
+import { type DatasetDeps, requireDataset } from '../datasets/datasets.js';
+import { InvalidInput } from '../errors.js';
+import { requireInProject, requireProjectExists } from '../projects/projects.js';
 import type { BinEdges, ModelInfo } from '../schema/types.js';
-import type { ProfileStore } from '../storage/profiles.js';
+import type { PendingStore } from '../storage/profiles.js';
 import type { ModelMonitoring, ModelRecord, RegistryStore } from '../storage/registry.js';
 import { buildModelRecord, type ModelRequest } from './register.js';
 import { checkSegmentBy } from './segments.js';
@@ -25,15 +26,14 @@ export async function registerModel(
   return viewOf(record);
 }
 
-export async function requireModel(
+export function requireModel(
   registry: RegistryStore,
   projectId: string,
   modelId: string,
 ): Promise<ModelRecord> {
-  await requireProjectExists(registry, projectId);
-  const model = await registry.getModel(projectId, modelId);
-  if (!model) throw new NotFound(`model '${modelId}' does not exist in project '${projectId}'`);
-  return model;
+  return requireInProject(registry, projectId, `model '${modelId}'`, () =>
+    registry.getModel(projectId, modelId),
+  );
 }
 
 export async function getModel(
@@ -49,7 +49,7 @@ export async function getModel(
  * keeps the model's automatic segments (an empty list removes them).
  */
 export async function setMonitoring(
-  deps: DatasetDeps & { profiles: ProfileStore },
+  deps: DatasetDeps & { profiles: PendingStore },
   projectId: string,
   modelId: string,
   bins: Record<string, BinEdges>,
@@ -99,10 +99,10 @@ export async function listModels(
   projectId: string,
   limit: number,
   nextToken?: string,
-): Promise<{ items: ModelView[]; next_token?: string }> {
+): Promise<{ items: ModelView[]; nextToken?: string }> {
   await requireProjectExists(registry, projectId);
   const page = await registry.listModels(projectId, limit, nextToken);
-  return { items: page.items.map(viewOf), ...(page.nextToken ? { next_token: page.nextToken } : {}) };
+  return { ...page, items: page.items.map(viewOf) };
 }
 
 function viewOf(record: ModelRecord): ModelView {

@@ -1,25 +1,17 @@
 // Model registration: the model's columns checked against its baseline and its task.
 import { InvalidInput } from '../errors.js';
-import type { ColumnProfile, ModelInfo, Task } from '../schema/types.js';
+import type { ColumnProfile, ModelInfo } from '../schema/types.js';
 import type { ModelRecord } from '../storage/registry.js';
 
-export interface ModelRequest {
-  dataset_id: string;
-  task: Task;
-  inputs: string[];
-  outputs: string[];
-  targets: string[];
-  decisions: string[];
-  metadata: string[];
-  binary_classification_threshold?: number;
-  target_class_order?: Array<string | number | boolean>;
-  retention_days?: number;
-}
+const ROLES = ['inputs', 'outputs', 'targets', 'decisions', 'metadata'] as const;
+
+/** A registration: the model info it names, with the settings that have defaults left optional. */
+export type ModelRequest = Pick<ModelInfo, 'dataset_id' | 'task' | (typeof ROLES)[number]> &
+  Partial<Pick<ModelInfo, 'binary_classification_threshold' | 'target_class_order' | 'retention_days'>>;
 
 export const DEFAULT_RETENTION_DAYS = 180;
 /** The widest multiclass model the service promises to fold (contract section 7): its confusion matrix is 500². */
 export const MAX_CLASSES = 500;
-const ROLES = ['inputs', 'outputs', 'targets', 'decisions', 'metadata'] as const;
 const isNumeric = (column: ColumnProfile) => column.data_type === 'int' || column.data_type === 'float';
 
 /** Checks a registration against the baseline's columns and builds the record to store. */

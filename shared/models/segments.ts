@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { InvalidInput, NotFound } from '../errors.js';
 import type { DataType } from '../schema/types.js';
 import { canonicalFilter } from '../specs/segment-filter.js';
-import type { ProfileStore } from '../storage/profiles.js';
+import type { PendingStore } from '../storage/profiles.js';
 import type { ModelRecord, RegistryStore, SegmentFilter, SegmentRecord } from '../storage/registry.js';
 
 /** Each segment costs one profile write per hour it touches: the limit keeps a fold step's writes bounded. */
@@ -22,7 +22,7 @@ export interface SegmentRequest {
 
 export interface SegmentDeps {
   registry: RegistryStore;
-  profiles: ProfileStore;
+  profiles: PendingStore;
   clock: () => number;
 }
 

@@ -13,7 +13,8 @@ import { type SpecDeps, specFor } from '../specs/specs.js';
 import type { ModelRef, ModelState, ProfileStore } from '../storage/profiles.js';
 import { ruleBinReader } from './rule-bins.js';
 
-export interface MaintainDeps extends SpecDeps, RebuildDeps {}
+/** Maintaining a model touches every kind of profile item: pending packs, profiles, and the model's state. */
+export interface MaintainDeps extends SpecDeps, Omit<RebuildDeps, 'profiles'> {}
 
 export interface MaintainResult {
   /** False when another process holds the model's lease. */

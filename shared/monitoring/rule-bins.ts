@@ -84,10 +84,8 @@ export async function checkRuleScope(
     } catch (error) {
       throw new InvalidInput(`baseline: ${(error as Error).message}`);
     }
-    if (choice.kind !== 'dataset' && metricDefinition(rule.metric).component !== 'drift_counts')
-      throw new InvalidInput(
-        `baseline: ${rule.baseline} applies to drift metrics on drift bins, not ${rule.metric}`,
-      );
+    if (choice.kind !== 'dataset' && !metricDefinition(rule.metric).comparesBaseline)
+      throw new InvalidInput(`baseline: ${rule.baseline} applies to drift metrics, not ${rule.metric}`);
   }
   if (rule.segment === undefined) return;
   const known = (await listSegmentViews(deps, record)).some((view) => view.segment_id === rule.segment);

@@ -1,5 +1,6 @@
 // Projects: the unit of access control; every dataset and model lives in one.
 import type { Principal } from '../auth/tokens.js';
+import { NotFound } from '../errors.js';
 import type { ProjectRecord, RegistryStore } from '../storage/registry.js';
 
 interface ProjectDeps {
@@ -19,11 +20,30 @@ export async function listProjects(
   principal: Principal,
   limit: number,
   nextToken?: string,
-): Promise<{ items: ProjectRecord[]; next_token?: string }> {
+): Promise<{ items: ProjectRecord[]; nextToken?: string }> {
   if (principal.kind === 'scoped') {
     const found = await Promise.all([...principal.projects].sort().map((id) => deps.registry.getProject(id)));
     return { items: found.filter((project): project is ProjectRecord => project !== undefined) };
   }
-  const page = await deps.registry.listProjects(limit, nextToken);
-  return page.nextToken ? { items: page.items, next_token: page.nextToken } : { items: page.items };
+  return deps.registry.listProjects(limit, nextToken);
+}
+
+export async function requireProjectExists(registry: RegistryStore, projectId: string): Promise<void> {
+  if (!(await registry.getProject(projectId))) throw new NotFound(`project '${projectId}' does not exist`);
+}
+
+/**
+ * What `find` finds in a project: a 404 naming the project when it does not exist, else naming `what` (such as
+ * "dataset 'd'") when `find` finds nothing.
+ */
+export async function requireInProject<T>(
+  registry: RegistryStore,
+  projectId: string,
+  what: string,
+  find: () => Promise<T | undefined>,
+): Promise<T> {
+  await requireProjectExists(registry, projectId);
+  const found = await find();
+  if (!found) throw new NotFound(`${what} does not exist in project '${projectId}'`);
+  return found;
 }

@@ -1,8 +1,9 @@
 // What drift compares a bin with (contract section 10): the baseline dataset, a window of the model's own
 // production (`window:<start>:<end>`), or the n bins of the same size just before each bin (`previous:<n>`).
-// Window and rolling baselines are drift-bin counts merged from profiles, so they apply to the metrics computed
-// from drift bins; KS and Wasserstein compare with the baseline's values, which profiles do not keep.
+// Window and rolling baselines are merged from profiles: drift-bin counts for the metrics on drift bins, a
+// column's numeric statistics (exact sums, raw values of small bins, grid counts, sketch) for KS and Wasserstein.
 import { parseTimestamp } from '../events/timestamps.js';
+import { type ColumnStats, mergeColumnStats } from '../metrics/numeric/column-stats.js';
 import type { HourProfile } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import { type BinSize, binStartOf } from '../time/bins.js';
@@ -81,4 +82,62 @@ export function previousBins(size: BinSize, start: number, n: number): number[] 
     bins.push(bin);
   }
   return bins;
+}
+
+/**
+ * A column's numeric statistics over bins: undefined for a bin without them (no data), null when unknown (an hour
+ * stored before statistics existed), which makes any merge holding it unknown.
+ */
+export type BinStats = ColumnStats | null | undefined;
+
+export function columnStatsOf(profile: HourProfile | undefined, columnIndex: number): BinStats {
+  if (profile === undefined) return undefined;
+  const stats = profile.columns[columnIndex]?.numeric;
+  return stats === undefined || (stats !== null && stats.count <= 0) ? undefined : stats;
+}
+
+export function mergeBinStats(a: BinStats, b: BinStats): BinStats {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a === null || b === null ? null : mergeColumnStats(a, b);
+}
+
+/**
+ * For each k, the merge of items[k .. k + width - 1] (one per window of `width` consecutive items, in order),
+ * by the two-stack queue: each item is merged about three times whatever the width, so a rolling baseline of n
+ * bins costs the same per point as one of 1 bin.
+ */
+export function slidingMerges<T>(items: readonly T[], width: number, merge: (a: T, b: T) => T): T[] {
+  const front: T[] = [];
+  let back: T[] = [];
+  let backMerged: T | undefined;
+  const merged: T[] = [];
+  for (let k = 0; k < items.length; k++) {
+    const item = items[k] as T;
+    back.push(item);
+    backMerged = backMerged === undefined ? item : merge(backMerged, item);
+    if (k + 1 < width) continue;
+    if (k + 1 > width) {
+      if (front.length === 0) {
+        // The back stack turned over: front[i] holds the merge of back[i..] so the oldest item leaves first.
+        let suffix: T | undefined;
+        for (let i = back.length - 1; i >= 0; i--) {
+          suffix = suffix === undefined ? (back[i] as T) : merge(back[i] as T, suffix);
+          front.push(suffix);
+        }
+        back = [];
+        backMerged = undefined;
+      }
+      front.pop();
+    }
+    const oldest = front.at(-1);
+    merged.push(
+      oldest === undefined
+        ? (backMerged as T)
+        : backMerged === undefined
+          ? oldest
+          : merge(oldest, backMerged),
+    );
+  }
+  return merged;
 }

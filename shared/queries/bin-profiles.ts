@@ -5,7 +5,7 @@ import { type HourProfile, mergeProfiles } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import type { ResolvedSegment } from '../specs/segment-resolve.js';
 import { type SpecDeps, specFor } from '../specs/specs.js';
-import type { ModelRef, ModelState, ProfileStore } from '../storage/profiles.js';
+import type { ModelRef, ModelState, ModelStateStore, ProfileItemStore } from '../storage/profiles.js';
 import type { ModelRecord } from '../storage/registry.js';
 import { type BinSize, binStartOf, binStartsInRange, DAY_MS, nextBinStart } from '../time/bins.js';
 
@@ -48,7 +48,10 @@ export async function openRange(
 }
 
 /** The merged profile of every bin of the range holding data, keyed by bin start. */
-export async function readBins(store: ProfileStore, range: BinRange): Promise<Map<number, HourProfile>> {
+export async function readBins(
+  store: ProfileItemStore & ModelStateStore,
+  range: BinRange,
+): Promise<Map<number, HourProfile>> {
   const merged = new Map<number, HourProfile>();
   const add = (at: number, profile: HourProfile) => {
     const bin = binStartOf(range.size, at);

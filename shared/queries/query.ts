@@ -1,7 +1,9 @@
 // Many metric series over one time range: the profiles are read and merged into bins once per segment asked for,
 // then every series is computed from the merged bins, so the cost grows with the number of bins (and segments),
-// not with the number of series. Drift series may compare with a window or rolling baseline (baselines.ts).
+// not with the number of series. Drift series may compare with a window or rolling baseline (baselines.ts): drift
+// counts for the metrics on drift bins, the column's numeric statistics for KS and Wasserstein.
 import { InvalidInput } from '../errors.js';
+import type { ColumnStats } from '../metrics/numeric/column-stats.js';
 import { emptyProfile, type HourProfile } from '../metrics/profile.js';
 import { computeMetric, MetricRequestError, metricDefinition } from '../metrics/registry.js';
 import { columnIndexOf, type MonitorSpec } from '../metrics/spec.js';
@@ -12,8 +14,12 @@ import type { ModelRecord } from '../storage/registry.js';
 import type { BinSize } from '../time/bins.js';
 import {
   type BaselineChoice,
+  type BinStats,
+  columnStatsOf,
+  mergeBinStats,
   parseBaseline,
   previousBins,
+  slidingMerges,
   summedDriftCounts,
   withBaselineCounts,
 } from './baselines.js';
@@ -66,6 +72,32 @@ interface SeriesPlan {
   spec: MonitorSpec;
   baseline: BaselineChoice;
   columnIndex: number;
+  /** KS and Wasserstein: a production baseline is the column's merged numeric statistics, not drift counts. */
+  comparesValues: boolean;
+}
+
+/**
+ * Per point of the range, the column's statistics over the production baseline: the window's (one merge for
+ * every point) or the n bins before each point (a sliding merge over the bins read before the range).
+ */
+async function valuesBaselines(
+  reader: BinReader,
+  range: BinRange,
+  plan: SeriesPlan,
+  bins: Map<number, HourProfile>,
+): Promise<BinStats[]> {
+  const { baseline, columnIndex } = plan;
+  if (baseline.kind === 'window') {
+    const window = await reader.window(plan.segment, baseline.start, baseline.end);
+    const merged = window
+      .map((profile) => columnStatsOf(profile, columnIndex))
+      .reduce(mergeBinStats, undefined);
+    return range.starts.map(() => merged);
+  }
+  if (baseline.kind !== 'previous') return [];
+  const before = previousBins(range.size, range.from, baseline.bins).reverse();
+  const sequence = [...before, ...range.starts].map((start) => columnStatsOf(bins.get(start), columnIndex));
+  return slidingMerges(sequence.slice(0, -1), baseline.bins, mergeBinStats);
 }
 
 export async function queryMetrics(
@@ -86,6 +118,25 @@ export async function queryMetrics(
   const series: Series[] = [];
   for (const plan of plans) {
     const bins = await reader.bins(plan.segment, plan.baseline.kind === 'previous' ? plan.baseline.bins : 0);
+    const header = {
+      metric: plan.request.metric,
+      column: plan.request.column ?? null,
+      bin_size: query.bin_size,
+      ...(plan.request.segment !== undefined ? { segment: plan.request.segment } : {}),
+      ...(plan.baseline.kind !== 'dataset' ? { baseline: plan.request.baseline } : {}),
+    };
+    if (plan.comparesValues && plan.baseline.kind !== 'dataset') {
+      const against = await valuesBaselines(reader, range, plan, bins);
+      series.push({
+        ...header,
+        points: range.starts.map((start, k) => ({
+          start,
+          // The production baseline was folded with the version's spec, as the bin was: its grid, not a segment's.
+          ...compute(plan.request, plan.index, bins.get(start) ?? empty, range.spec, against[k] ?? null),
+        })),
+      });
+      continue;
+    }
     let windowSpec: MonitorSpec | undefined;
     if (plan.baseline.kind === 'window') {
       const window = await reader.window(plan.segment, plan.baseline.start, plan.baseline.end);
@@ -103,11 +154,7 @@ export async function queryMetrics(
       return withBaselineCounts(plan.spec, plan.columnIndex, summedDriftCounts(earlier, plan.columnIndex));
     };
     series.push({
-      metric: plan.request.metric,
-      column: plan.request.column ?? null,
-      bin_size: query.bin_size,
-      ...(plan.request.segment !== undefined ? { segment: plan.request.segment } : {}),
-      ...(plan.baseline.kind !== 'dataset' ? { baseline: plan.request.baseline } : {}),
+      ...header,
       points: range.starts.map((start) => ({
         start,
         ...compute(plan.request, plan.index, bins.get(start) ?? empty, specAt(start)),
@@ -132,11 +179,12 @@ async function planSeries(
   } catch (error) {
     throw new InvalidSeriesRequest(index, 'baseline', (error as Error).message);
   }
-  if (baseline.kind !== 'dataset' && metricDefinition(request.metric).component !== 'drift_counts') {
+  const definition = metricDefinition(request.metric);
+  if (baseline.kind !== 'dataset' && !definition.comparesBaseline) {
     throw new InvalidSeriesRequest(
       index,
       'baseline',
-      `baseline ${request.baseline} applies to the metrics computed on drift bins (jsd, psi, hellinger, chi_squared_p_value), not to ${request.metric}`,
+      `baseline ${request.baseline} applies to drift metrics (jsd, psi, hellinger, chi_squared_p_value, ks_statistic, wasserstein), not to ${request.metric}`,
     );
   }
   const segment =
@@ -153,6 +201,7 @@ async function planSeries(
     spec,
     baseline,
     columnIndex: columnIndexOf(range.spec, request.column ?? ''),
+    comparesValues: definition.component === 'numeric',
   };
 }
 
@@ -195,9 +244,15 @@ class BinReader {
   }
 }
 
-function compute(request: SeriesRequest, index: number, profile: HourProfile, spec: MonitorSpec) {
+function compute(
+  request: SeriesRequest,
+  index: number,
+  profile: HourProfile,
+  spec: MonitorSpec,
+  against?: ColumnStats | null,
+) {
   try {
-    return computeMetric(request.metric, profile, spec, request.column);
+    return computeMetric(request.metric, profile, spec, request.column, against);
   } catch (error) {
     if (!(error instanceof MetricRequestError)) throw error;
     const field = error.code === 'column_required' || error.code === 'unknown_column' ? 'column' : 'metric';

@@ -3,7 +3,7 @@
 import { InvalidInput } from '../errors.js';
 import { type HourProfile, mergeProfiles } from '../metrics/profile.js';
 import type { SpecDeps } from '../specs/specs.js';
-import type { ModelRef, ProfileStore } from '../storage/profiles.js';
+import type { ModelRef, ProfileItemStore } from '../storage/profiles.js';
 import type { ModelRecord } from '../storage/registry.js';
 import { type BinSize, binStartOf } from '../time/bins.js';
 import { InvalidSeriesRequest, queryMetrics, type Series, type SeriesRequest } from './query.js';
@@ -31,7 +31,7 @@ export async function metricSeries(deps: SpecDeps, record: ModelRecord, query: S
 
 /** Hour profiles of [from, to) merged into bins of the given size, keyed by bin start. */
 export async function profilesByBin(
-  store: ProfileStore,
+  store: ProfileItemStore,
   model: ModelRef,
   version: number,
   size: BinSize,

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { booleanFromText, numberFromText } from '../baselines/infer.js';
 import { firstSignificantByte, readRows, type TableFormat } from '../bodies/records.js';
 import { columnTypesOf } from '../fold/segment-targets.js';
-import { buildBaselineGrid } from '../metrics/numeric/baseline-grid.js';
+import { baselineOnGrid } from '../metrics/numeric/baseline-grid.js';
 import { absorbEvent, emptyProfile } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import type { DataType } from '../schema/types.js';
@@ -52,8 +52,9 @@ async function baselineRows(deps: SpecDeps, dataset: DatasetRecord, types: Recor
 }
 
 /**
- * The spec with the segment's baseline in place of the dataset's: drift bin counts and, for numeric columns, the
- * percentile grid KS and Wasserstein compare with. The whole baseline when it lacks a column the filter names.
+ * The spec with the segment's baseline in place of the dataset's: drift bin counts and, for numeric columns, its
+ * values on the version's percentile grid, which KS and Wasserstein compare with. The whole baseline when it lacks
+ * a column the filter names.
  */
 export async function segmentBaselineSpec(
   deps: SpecDeps,
@@ -96,7 +97,8 @@ export async function segmentBaselineSpec(
       return {
         ...column,
         drift: column.drift && counts ? { ...column.drift, baseline_counts: [...counts] } : column.drift,
-        baseline: column.baseline ? (values.length > 0 ? buildBaselineGrid(values) : null) : column.baseline,
+        // On the version's grid: the segment's production profiles are counted on its edges.
+        baseline: column.baseline ? baselineOnGrid(values, column.baseline.edges) : column.baseline,
       };
     }),
   };

@@ -101,7 +101,8 @@ export interface ModelState {
   rev: number;
 }
 
-export interface ProfileStore {
+/** Changes waiting to be folded: packs of deltas, the journals of compaction steps, marks, feed checkpoints. */
+export interface PendingStore {
   putDeltas(deltas: Delta[]): Promise<void>;
   queryDeltas(model: ModelRef, shard: number, limit: number): Promise<StoredDelta[]>;
   deleteDeltas(model: ModelRef, deltas: StoredDelta[]): Promise<void>;
@@ -118,6 +119,12 @@ export interface ProfileStore {
   /** Clears the mark unless it was set again since `token` was read. */
   clearDirty(model: ModelRef, token: string): Promise<void>;
 
+  getCheckpoint(name: string): Promise<number | undefined>;
+  putCheckpoint(name: string, position: number): Promise<void>;
+}
+
+/** Hour and day profiles per spec version and segment. */
+export interface ProfileItemStore {
   getHour(model: ModelRef, version: number, hour: number, segment?: string): Promise<HourItem | undefined>;
   /** Writes when the stored revision is still `expectedRev` (undefined: absent); false on conflict. */
   putHour(
@@ -154,7 +161,10 @@ export interface ProfileStore {
     toDay: number,
     segment?: string,
   ): Promise<Array<{ day: number; profile: HourProfile }>>;
+}
 
+/** What a model's monitoring is and where it stands: specs, automatic segments, state and lease. */
+export interface ModelStateStore {
   /** The automatic segments of a spec version, fixed when the version's spec is built. */
   getAutoSegments(model: ModelRef, version: number): Promise<AutoSegment[] | undefined>;
   putAutoSegments(model: ModelRef, version: number, segments: AutoSegment[]): Promise<void>;
@@ -169,7 +179,7 @@ export interface ProfileStore {
   /** Takes or renews the model's lease for `ms` unless another owner holds an unexpired one. */
   acquireLease(model: ModelRef, owner: string, ms: number, now: number): Promise<boolean>;
   releaseLease(model: ModelRef, owner: string): Promise<void>;
-
-  getCheckpoint(name: string): Promise<number | undefined>;
-  putCheckpoint(name: string, position: number): Promise<void>;
 }
+
+/** The profiles table: every kind of item the metrics engine keeps. */
+export type ProfileStore = PendingStore & ProfileItemStore & ModelStateStore;

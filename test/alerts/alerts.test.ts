@@ -118,6 +118,22 @@ describe('alert rules', () => {
     expect(traffic.status).toBe(201);
   });
 
+  it('takes a rolling baseline on every drift metric, and refuses it on a metric that is not drift', async () => {
+    for (const metric of ['jsd', 'ks_statistic', 'wasserstein']) {
+      const rule = await admin.post(
+        `${model}/alert-rules`,
+        integrityRule({ metric, columns: ['age'], baseline: 'previous:3', enabled: false }),
+      );
+      expect(rule.status, metric).toBe(201);
+    }
+    const notDrift = await admin.post(
+      `${model}/alert-rules`,
+      integrityRule({ metric: 'mean', columns: ['age'], baseline: 'previous:3', enabled: false }),
+    );
+    expect(notDrift.status).toBe(400);
+    expect(notDrift.body.error.message).toMatch(/baseline: previous:3 applies to drift metrics, not mean/);
+  });
+
   it('edits thresholds with PATCH and checks their order', async () => {
     const created = await admin.post(`${model}/alert-rules`, integrityRule({ enabled: false }));
     const patched = await admin.request('PATCH', `${model}/alert-rules/${created.body.rule_id}`, {

@@ -249,7 +249,11 @@ describe('webhooks', () => {
     receiver.failNext(10);
     const started = performance.now();
     await expect(
-      postWebhook(url, record, 'secret', { egress: 'local', backoffMs: 400 }, performance.now() + 300),
+      postWebhook(url, record, 'secret', {
+        egress: 'local',
+        backoffMs: 400,
+        deadline: performance.now() + 300,
+      }),
     ).rejects.toThrow(/HTTP 503/);
     receiver.failNext(0);
     expect(performance.now() - started).toBeLessThan(300);

@@ -125,15 +125,15 @@ describe('POST .../metrics/query', () => {
     expect(answer.body.error.message.startsWith(`${field}:`), answer.body.error.message).toBe(true);
   });
 
-  it('answers 404 for a segment the model does not have and 400 for a window baseline of ks_statistic', async () => {
+  it('answers 404 for a segment the model does not have and 400 for a rolling baseline of a statistic', async () => {
     const segment = await admin.post(`${model}/metrics/query`, {
       queries: [{ metric: 'traffic', segment: 'geography=France' }],
     });
     expect(segment.status, segment.text).toBe(404);
     expect(segment.body.error.message).toMatch(/segment 'geography=France' does not exist/);
-    const baseline = await admin.get(`${model}/metrics?metric=ks_statistic&column=age&baseline=previous:3`);
+    const baseline = await admin.get(`${model}/metrics?metric=median&column=age&baseline=previous:3`);
     expect(baseline.status).toBe(400);
-    expect(baseline.body.error.message).toMatch(/drift bins/);
+    expect(baseline.body.error.message).toMatch(/applies to drift metrics/);
   });
 
   it('refuses 501 queries and an empty list with 400 naming queries', async () => {

@@ -285,6 +285,65 @@ describe('an interrupted publish, re-run', () => {
   });
 });
 
+describe('performance', () => {
+  const range = ['--bin-size', 'day', '--start', '2026-01-05T00:00:00Z', '--end', '2026-01-06T00:00:00Z'];
+
+  beforeAll(async () => {
+    const model = await admin.put('/v1/projects/bank/models/labelled', {
+      dataset_id: 'baseline',
+      task: 'binary_classification',
+      inputs: ['age', 'balance', 'geography', 'tenure'],
+      outputs: ['probability_churned'],
+      targets: ['churned'],
+    });
+    expect(model.status, model.text).toBe(201);
+    const rows = [
+      [0.9, true],
+      [0.7, false],
+      [0.2, false],
+      [0.3, true],
+      [0.1, false],
+    ].map(([probability_churned, churned], i) => ({
+      event_timestamp: JAN_5 + i * 60_000,
+      age: 40,
+      balance: 1000,
+      geography: 'France',
+      tenure: 3,
+      probability_churned,
+      churned,
+    }));
+    const published = await admin.post('/v1/projects/bank/models/labelled/events/batch', rows);
+    expect(published.body.accepted, published.text).toBe(rows.length);
+    expect((await admin.post('/v1/monitor/run')).status).toBe(200);
+  });
+
+  it('prints the confusion counts of each bin of a binary model', async () => {
+    const run = await cli('performance', '-p', 'bank', '-m', 'labelled', ...range, '-o', 'csv');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toBe('start,data_count,tp,fp,tn,fn\n2026-01-05T00:00:00.000Z,5,1,1,2,1\n');
+  });
+
+  it('prints the calibration buckets of each bin with --calibration', async () => {
+    const run = await cli(
+      'performance',
+      '-p',
+      'bank',
+      '-m',
+      'labelled',
+      ...range,
+      '--calibration',
+      '-o',
+      'csv',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines[0]).toBe('start,lower,upper,count,mean_predicted,mean_label');
+    expect(lines).toHaveLength(11);
+    expect(lines[10]).toBe('2026-01-05T00:00:00.000Z,0.9,1,1,0.9,1');
+    expect(lines[3]).toBe('2026-01-05T00:00:00.000Z,0.2,0.3,1,0.2,0');
+  });
+});
+
 describe('alert rules and alerts', () => {
   it('creates, lists and deletes a rule, and lists alerts', async () => {
     const base = ['-p', 'bank', '-m', 'churn'];

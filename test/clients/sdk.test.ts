@@ -315,6 +315,35 @@ describe('metrics and the monitor', () => {
     ]);
   });
 
+  it('answers the confusion counts and calibration buckets of a classification model', async () => {
+    await client.registerModel('bank', 'scored', CHURN_MODEL as Parameters<Modelwatch['registerModel']>[2]);
+    const labelled = [
+      [0.42, true],
+      [0.81, true],
+      [0.64, false],
+      [0.12, false],
+      [0.05, false],
+    ] as const;
+    await client.publishBatch(
+      'bank',
+      'scored',
+      labelled.map(([probability, churned], i) =>
+        prediction({ event_timestamp: PAST_HOUR + i * 60_000, probability_churned: probability, churned }),
+      ),
+    );
+    await client.runMonitor();
+    const details = await client.performance('bank', 'scored', {
+      binSize: 'hour',
+      start: PAST_HOUR,
+      end: PAST_HOUR + HOUR_MS,
+    });
+    expect(details).toMatchObject({ task: 'binary_classification', classes: [false, true], threshold: 0.5 });
+    expect(details.points[0]).toMatchObject({ data_count: 5, tp: 1, fp: 1, tn: 2, fn: 1 });
+    expect(details.points[0]?.calibration?.map((bucket) => bucket.count)).toEqual([
+      1, 1, 0, 0, 1, 0, 1, 0, 1, 0,
+    ]);
+  });
+
   it("answers the model's summary", async () => {
     const summary = await client.summary('bank', 'metered', {
       binSize: 'day',

@@ -2,8 +2,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { LAMBDA_ENV } from '../../compose/environment.js';
 import { ModelwatchStack } from '../../infra/modelwatch-stack.js';
-import { ENV } from '../../shared/storage/tables.js';
 import { testApp } from './support.js';
 
 const app = testApp();
@@ -39,12 +39,12 @@ describe('ModelwatchStack', () => {
   it('gives the API the registry, events and profiles tables, baselines, admin secret and dashboard URL', () => {
     expect(environmentOf(devTemplate, 'ApiFunction')).toEqual(
       expect.arrayContaining([
-        ENV.registryTable,
-        ENV.eventsTable,
-        ENV.profilesTable,
-        ENV.baselineBucket,
-        ENV.adminSecretArn,
-        ENV.dashboardUrl,
+        LAMBDA_ENV.registryTable,
+        LAMBDA_ENV.eventsTable,
+        LAMBDA_ENV.profilesTable,
+        LAMBDA_ENV.baselineBucket,
+        LAMBDA_ENV.adminSecretArn,
+        LAMBDA_ENV.dashboardUrl,
       ]),
     );
   });
@@ -52,20 +52,20 @@ describe('ModelwatchStack', () => {
   it('gives the fold the profiles and registry tables and the baselines, but not the alerts topic', () => {
     const environment = environmentOf(devTemplate, 'FoldFunction');
     expect(environment).toEqual(
-      expect.arrayContaining([ENV.profilesTable, ENV.registryTable, ENV.baselineBucket]),
+      expect.arrayContaining([LAMBDA_ENV.profilesTable, LAMBDA_ENV.registryTable, LAMBDA_ENV.baselineBucket]),
     );
-    expect(environment).not.toContain(ENV.alertsTopicArn);
+    expect(environment).not.toContain(LAMBDA_ENV.alertsTopicArn);
   });
 
   it('gives the monitor everything it reads and the alerts topic it publishes to', () => {
     expect(environmentOf(devTemplate, 'MonitorFunction')).toEqual(
       expect.arrayContaining([
-        ENV.profilesTable,
-        ENV.registryTable,
-        ENV.eventsTable,
-        ENV.baselineBucket,
-        ENV.alertsTopicArn,
-        ENV.dashboardUrl,
+        LAMBDA_ENV.profilesTable,
+        LAMBDA_ENV.registryTable,
+        LAMBDA_ENV.eventsTable,
+        LAMBDA_ENV.baselineBucket,
+        LAMBDA_ENV.alertsTopicArn,
+        LAMBDA_ENV.dashboardUrl,
       ]),
     );
   });

@@ -8,8 +8,8 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
+import { LAMBDA_ENV } from '../../compose/environment.js';
 import { BUNDLING, ServiceFunction } from '../../infra/constructs/service-function.js';
-import { ENV } from '../../shared/storage/tables.js';
 import { testStack } from './support.js';
 
 const stack = testStack();
@@ -100,11 +100,11 @@ describe('ServiceFunction', () => {
   it('names each bound resource in the environment variable the runtime reads', () => {
     const variables = template.findResources('AWS::Lambda::Function')[writerFunctionId]?.Properties
       .Environment.Variables as Record<string, unknown>;
-    expect(variables[ENV.registryTable]).toEqual({ Ref: logicalId(table) });
-    expect(variables[ENV.baselineBucket]).toEqual({ Ref: logicalId(bucket) });
-    expect(variables[ENV.adminSecretArn]).toEqual({ Ref: logicalId(secret) });
-    expect(variables[ENV.alertsTopicArn]).toEqual({ Ref: logicalId(topic) });
-    expect(variables[ENV.dashboardUrl]).toBe('https://dashboard.example.com');
+    expect(variables[LAMBDA_ENV.registryTable]).toEqual({ Ref: logicalId(table) });
+    expect(variables[LAMBDA_ENV.baselineBucket]).toEqual({ Ref: logicalId(bucket) });
+    expect(variables[LAMBDA_ENV.adminSecretArn]).toEqual({ Ref: logicalId(secret) });
+    expect(variables[LAMBDA_ENV.alertsTopicArn]).toEqual({ Ref: logicalId(topic) });
+    expect(variables[LAMBDA_ENV.dashboardUrl]).toBe('https://dashboard.example.com');
   });
 
   it('grants item writes on a table bound for readwrite', () => {
@@ -133,7 +133,7 @@ describe('ServiceFunction', () => {
     expect(resources).not.toContain('/index/*');
     const variables = template.findResources('AWS::Lambda::Function')[readerFunctionId]?.Properties
       .Environment.Variables as Record<string, unknown>;
-    expect(variables[ENV.eventsTable]).toEqual({ Ref: logicalId(table) });
+    expect(variables[LAMBDA_ENV.eventsTable]).toEqual({ Ref: logicalId(table) });
   });
 
   it('lets a readwrite bucket binding put objects, which presigned upload URLs rely on', () => {

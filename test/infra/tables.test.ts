@@ -1,4 +1,5 @@
-// Tables against the designs in shared/storage/tables.ts, table by table, so the stack and the local runner agree.
+// Tables against the designs in shared/storage/dynamo/table-designs.ts, table by table, so the stack and the local
+// runner agree.
 
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RemovalPolicy } from 'aws-cdk-lib';
@@ -7,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { Tables } from '../../infra/constructs/tables.js';
 import { startDynalite } from '../../local/dynalite.js';
 import { ensureTables } from '../../shared/storage/dynamo/create-tables.js';
-import { ALL_TABLES, EVENTS_TABLE, type TableDesign } from '../../shared/storage/tables.js';
+import { ALL_TABLES, EVENTS_TABLE, type TableDesign } from '../../shared/storage/dynamo/table-designs.js';
 import { testStack } from './support.js';
 
 const devStack = testStack('Dev');
@@ -30,7 +31,7 @@ function tableProperties(design: TableDesign) {
 }
 
 describe('Tables', () => {
-  it('creates exactly the three tables of shared/storage/tables.ts', () => {
+  it('creates exactly the three tables of the table designs', () => {
     devTemplate.resourceCountIs('AWS::DynamoDB::Table', ALL_TABLES.length);
   });
 

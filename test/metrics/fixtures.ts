@@ -3,9 +3,9 @@
 
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { absorbEvent, emptyProfile, type HourProfile } from '../../shared/metrics/profile.js';
+import { absorbBatch, absorbEvent, emptyProfile, type HourProfile } from '../../shared/metrics/profile.js';
 import { buildMonitorSpec, type MonitorSpec } from '../../shared/metrics/spec.js';
-import type { DatasetProfile, ModelInfo, MonitoringConfig } from '../../shared/schema/types.js';
+import type { DatasetProfile, DataType, ModelInfo, MonitoringConfig } from '../../shared/schema/types.js';
 
 export interface ExpectedMetric {
   metric: string;
@@ -71,6 +71,62 @@ export function finalImages(fixture: FixtureCase, target: string): Array<Record<
   for (const update of fixture.updates ?? [])
     (images[update.index] as Record<string, unknown>)[target] = update.label;
   return images;
+}
+
+const ONE_INPUT: ModelInfo = {
+  project_id: 'p1',
+  model_id: 'drift',
+  dataset_id: 'baseline',
+  task: 'not_set',
+  inputs: ['x'],
+  outputs: [],
+  targets: [],
+  decisions: [],
+  metadata: [],
+  binary_classification_threshold: 0.5,
+  target_class_order: [],
+  retention_days: 180,
+  created_at: 0,
+};
+
+/** The spec of a model whose one input has the given baseline: its grid and its sketches' centre. */
+export function specOfBaseline(values: readonly number[], dataType: DataType = 'float'): MonitorSpec {
+  const sorted = Float64Array.from(values).sort();
+  const deciles = [1, 2, 3, 4, 5, 6, 7, 8, 9].map(
+    (d) => sorted[Math.floor((d * sorted.length) / 10)] as number,
+  );
+  const column = {
+    name: 'x',
+    data_type: dataType,
+    nullable: false,
+    min: sorted[0] as number,
+    max: sorted.at(-1) as number,
+    categories: null,
+    value_count: sorted.length,
+    deciles,
+    category_counts: null,
+    bool_counts: null,
+  };
+  return buildMonitorSpec(
+    ONE_INPUT,
+    { dataset_id: 'baseline', row_count: sorted.length, columns: [column] },
+    null,
+    {
+      x: sorted,
+    },
+  );
+}
+
+/** The profile of an hour of values of the one input (specOfBaseline's `x`), folded as one batch. */
+export function profileOfValues(spec: MonitorSpec, values: readonly number[]): HourProfile {
+  const profile = emptyProfile(spec);
+  absorbBatch(
+    profile,
+    spec,
+    values.map((x) => ({ x })),
+    1,
+  );
+  return profile;
 }
 
 /** A seeded PRNG for tests that need many values but no expected numbers from them. */

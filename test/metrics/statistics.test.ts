@@ -4,8 +4,15 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { NUMERIC_STATS_COMPONENT } from '../../shared/metrics/components/numeric-stats.js';
 import { invertedCdfRank } from '../../shared/metrics/numeric/baseline-grid.js';
-import { absorbIntoStats, emptyColumnStats } from '../../shared/metrics/numeric/column-stats.js';
+import {
+  absorbIntoStats,
+  type ColumnStats,
+  emptyColumnStats,
+  mergeColumnStats,
+} from '../../shared/metrics/numeric/column-stats.js';
+import { emptySketch } from '../../shared/metrics/numeric/log-sketch.js';
 import { statsQuantile } from '../../shared/metrics/numeric/read-stats.js';
 import { absorbEvent, emptyProfile, type HourProfile, mergeProfiles } from '../../shared/metrics/profile.js';
 import { computeMetric } from '../../shared/metrics/registry.js';
@@ -134,12 +141,12 @@ describe.each(numericCases)('the statistics of a numeric column: $name', (fixtur
     expect(Math.abs(value - (fixture.expected.ks_statistic as number))).toBeLessThanOrEqual(0.01);
   });
 
-  // The documented bound (docs/metrics.md): 2%, or 0.012 baseline standard deviations when the distance is small,
-  // from the baseline being known only on its percentile grid. The contract's 2% alone holds from about 0.6 up.
-  it('computes wasserstein within 2% (or 0.012 std) of scipy wasserstein_distance over the baseline std', () => {
+  // The documented bound (docs/metrics.md): 2%, or 0.003 baseline standard deviations when the distance is small,
+  // from the baseline being known only on its percentile grid (at most 0.0018 here, on the heavy-tailed column).
+  it('computes wasserstein within 2% (or 0.003 std) of scipy wasserstein_distance over the baseline std', () => {
     const expected = fixture.expected.wasserstein as number;
     const value = metric('wasserstein', profile, spec).value as number;
-    expect(Math.abs(value - expected)).toBeLessThanOrEqual(Math.max(0.02 * expected, 0.012));
+    expect(Math.abs(value - expected)).toBeLessThanOrEqual(Math.max(0.02 * expected, 0.003));
   });
 
   it('computes hellinger on the drift bins exactly', () => {
@@ -242,6 +249,117 @@ describe('the quantile sketch', () => {
         ],
       },
     );
+  });
+});
+
+describe('a sketch with a centre', () => {
+  /**
+   * Values around a centre, around 0 and between them: every region of the sketch, both signs. Distances of at
+   * least 1e-3 keep each store within its 2,048 buckets (beyond them the lowest collapse, which no removal undoes).
+   */
+  const away = (limit: number) =>
+    fc.double({ min: -limit, max: limit, noNaN: true }).filter((d) => d === 0 || Math.abs(d) >= 1e-3);
+  const centreAndValues = fc
+    .oneof(
+      fc.constant(0),
+      away(1e4).filter((c) => Math.abs(c) >= 1e-2),
+    )
+    .chain((centre) =>
+      fc.tuple(
+        fc.constant(centre + 0),
+        fc.array(
+          fc
+            .oneof(
+              fc.constant(0),
+              fc.constant(centre),
+              away(3).map((d) => centre + d),
+              away(1).map((d) => centre * d),
+              away(1e5),
+            )
+            .filter(
+              (x) => (x === 0 || Math.abs(x) >= 1e-3) && (x === centre || Math.abs(x - centre) >= 1e-3),
+            ),
+          { minLength: 101, maxLength: 500 },
+        ),
+      ),
+    );
+
+  it('keeps every quantile within 0.5% of the exact one past 100 values, near the centre and near 0 alike', () => {
+    fc.assert(
+      fc.property(centreAndValues, fc.double({ min: 0, max: 1, noNaN: true }), ([centre, sample], q) => {
+        const stats = emptyColumnStats(null, centre);
+        for (const value of sample) absorbIntoStats(stats, null, value, 1);
+        const sorted = [...sample].map((v) => v + 0).sort((a, b) => a - b);
+        const exact = sorted[invertedCdfRank(sorted.length, q)] as number;
+        const estimate = statsQuantile(stats, q) as number;
+        expect(Math.abs(estimate - exact)).toBeLessThanOrEqual(0.005 * Math.abs(exact) * (1 + 1e-9));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('is restored exactly when values are taken back out, and merges as it absorbs', () => {
+    fc.assert(
+      fc.property(centreAndValues, fc.nat(), ([centre, sample], cut) => {
+        const split = cut % sample.length;
+        const whole = emptyColumnStats(null, centre);
+        for (const value of sample) absorbIntoStats(whole, null, value, 1);
+        const [first, second] = [emptyColumnStats(null, centre), emptyColumnStats(null, centre)];
+        sample.forEach((value, i) => {
+          absorbIntoStats(i < split ? first : second, null, value, 1);
+        });
+        expect(mergeColumnStats(first, second).sketch).toEqual(whole.sketch);
+        for (const value of sample.slice(split)) absorbIntoStats(whole, null, value, -1);
+        expect(whole.sketch).toEqual(first.sketch);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps quantiles within 0.5% when a sketch stored without a centre merges with a centred one', () => {
+    fc.assert(
+      fc.property(centreAndValues, ([centre, values]) => {
+        const [older, newer] = [values.filter((_, i) => i % 2 === 0), values.filter((_, i) => i % 2 === 1)];
+        // An hour stored before sketches had a centre reads with centre 0 whatever its baseline mean.
+        const legacy = emptyColumnStats(null, centre);
+        legacy.sketch = emptySketch(0);
+        for (const value of older) absorbIntoStats(legacy, null, value, 1);
+        const centred = emptyColumnStats(null, centre);
+        for (const value of newer) absorbIntoStats(centred, null, value, 1);
+        const merged = mergeColumnStats(legacy, centred);
+        const sorted = [...older, ...newer].map((v) => v + 0).sort((a, b) => a - b);
+        for (const q of [0, 0.05, 0.25, 0.5, 0.75, 0.95, 1]) {
+          const exact = sorted[invertedCdfRank(sorted.length, q)] as number;
+          const estimate = statsQuantile(merged, q) as number;
+          expect(Math.abs(estimate - exact)).toBeLessThanOrEqual(0.005 * Math.abs(exact) * (1 + 1e-9));
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('reads a sketch and a grid stored before centres and encoded runs existed', () => {
+    // Format 2 as first written: no centre, each count a zigzag varint ([1, 2] is bytes 2, 4), grid cells as
+    // [cell, count, positions] triples.
+    const stored = {
+      count: 103,
+      sum: [1],
+      sum_squares: [1],
+      shift: 50,
+      min: -2,
+      max: 60,
+      min_count: 1,
+      max_count: 1,
+      values: null,
+      sketch: { zero: 100, positive: [5, Buffer.from([2, 4]).toString('base64')], negative: [] },
+      grid: { size: 4, cells: [0, 1, 0, 1, 2, 30000], below_sum: [-2], above_sum: [] },
+    };
+    const stats = NUMERIC_STATS_COMPONENT.deserialize(stored) as ColumnStats;
+
+    expect(stats.sketch).toEqual({ ...emptySketch(0), zero: 100, positive: { offset: 5, counts: [1, 2] } });
+    expect(stats.grid?.counts).toEqual([1, 2, 0, 0]);
+    expect(stats.grid?.positions).toEqual([30000, 0]);
+    expect(NUMERIC_STATS_COMPONENT.deserialize(NUMERIC_STATS_COMPONENT.serialize(stats))).toEqual(stats);
   });
 });
 

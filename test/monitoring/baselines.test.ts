@@ -1,5 +1,6 @@
-// Drift against production baselines: `window:<start>:<end>` merges the drift counts of that range, and
-// `previous:<n>` those of the n bins before each bin; the expected distances come from counts made here.
+// Drift against production baselines: `window:<start>:<end>` merges the drift counts (and, for KS and Wasserstein,
+// the values) of that range, and `previous:<n>` those of the n bins before each bin; the expected distances come
+// from counts made here and from scipy.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type Client,
@@ -64,13 +65,15 @@ beforeAll(async () => {
 
 afterAll(() => service.destroy());
 
-async function jsdPoints(baseline: string): Promise<Array<number | null>> {
+async function points(metric: string, baseline: string): Promise<Array<number | null>> {
   const answer = await admin.get(
-    `${churn}/metrics?metric=jsd&column=age&bin_size=hour&start=${START}&end=${START + 4 * HOUR}&baseline=${encodeURIComponent(baseline)}`,
+    `${churn}/metrics?metric=${metric}&column=age&bin_size=hour&start=${START}&end=${START + 4 * HOUR}&baseline=${encodeURIComponent(baseline)}`,
   );
   expect(answer.status, answer.text).toBe(200);
   return answer.body.points.map((point: { value: number | null }) => point.value);
 }
+
+const jsdPoints = (baseline: string) => points('jsd', baseline);
 
 describe('drift against production baselines', () => {
   it('compares each hour with the merged counts of a window', async () => {
@@ -99,11 +102,37 @@ describe('drift against production baselines', () => {
     expect(values[1]).toBeCloseTo(jsd(countsOf(AGES[0] as number[]), countsOf(AGES[1] as number[])), 12);
   });
 
-  it('answers 400 for a window baseline of wasserstein, which needs the baseline values', async () => {
+  it('compares each hour with the values of a window for ks_statistic and wasserstein', async () => {
+    // scipy.stats.ks_2samp(window, hour).statistic and wasserstein_distance(window, hour) / numpy.std(window), for
+    // the window of hours 0 and 1: every hour keeps its raw values, so both are exact.
+    const window = `window:${START}:${START + 2 * HOUR}`;
+    const ks = await points('ks_statistic', window);
+    const wasserstein = await points('wasserstein', window);
+    [0.25, 0.25, 0.5476190476190477, 0.5].forEach((value, hour) => {
+      expect(ks[hour]).toBeCloseTo(value, 12);
+    });
+    [0.488726409338306, 0.48872640933830597, 1.4382520046241574, 1.0589072202329963].forEach(
+      (value, hour) => {
+        expect(wasserstein[hour]).toBeCloseTo(value, 12);
+      },
+    );
+  });
+
+  it('compares each hour with the values of the hour before it for wasserstein', async () => {
+    // scipy.stats.wasserstein_distance(previous, hour) / numpy.std(previous).
+    expect(await points('wasserstein', 'previous:1')).toEqual([
+      null,
+      expect.closeTo(1.0867853340033278, 12),
+      expect.closeTo(1.1242101211523838, 12),
+      expect.closeTo(2.9888695342033818, 12),
+    ]);
+  });
+
+  it('answers 400 for a production baseline of a metric that is not drift', async () => {
     const answer = await admin.get(
-      `${churn}/metrics?metric=wasserstein&column=age&baseline=window:${START}:${START + HOUR}`,
+      `${churn}/metrics?metric=mean&column=age&baseline=window:${START}:${START + HOUR}`,
     );
     expect(answer.status).toBe(400);
-    expect(answer.body.error.message).toMatch(/drift bins/);
+    expect(answer.body.error.message).toMatch(/applies to drift metrics/);
   });
 });

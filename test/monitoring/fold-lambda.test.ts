@@ -8,15 +8,16 @@ import {
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LAMBDA_ENV as ENV } from '../../compose/environment.js';
 import { type EmbeddedDynamo, startDynalite } from '../../local/dynalite.js';
 import { type ChangeRecord, changeRecord } from '../../shared/feed/change-record.js';
 import type { TableNames } from '../../shared/storage/dynamo/client.js';
 import { ensureTables } from '../../shared/storage/dynamo/create-tables.js';
-import { DynamoProfileStore } from '../../shared/storage/dynamo/profiles.js';
+import { DynamoPendingStore } from '../../shared/storage/dynamo/pending.js';
+import { dynamoProfileStore } from '../../shared/storage/dynamo/profiles.js';
 import { DynamoQuarantineStore } from '../../shared/storage/dynamo/quarantine.js';
-import type { Delta, ModelRef } from '../../shared/storage/profiles.js';
+import type { Delta, ModelRef, ProfileStore } from '../../shared/storage/profiles.js';
 import { DELTA_SHARDS } from '../../shared/storage/profiles.js';
-import { ENV } from '../../shared/storage/tables.js';
 
 const TABLES: TableNames = { registry: 'fold-registry', events: 'fold-events', profiles: 'fold-profiles' };
 const HOUR = Date.UTC(2026, 6, 1, 8);
@@ -35,7 +36,7 @@ const savedEnv = { ...process.env };
 
 let dynamo: EmbeddedDynamo;
 let raw: DynamoDBClient;
-let profiles: DynamoProfileStore;
+let profiles: ProfileStore;
 let quarantine: DynamoQuarantineStore;
 let handler: (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
 
@@ -48,7 +49,7 @@ beforeAll(async () => {
   });
   await ensureTables(raw, TABLES);
   const documents = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  profiles = new DynamoProfileStore(documents, TABLES.profiles);
+  profiles = dynamoProfileStore(documents, TABLES.profiles);
   quarantine = new DynamoQuarantineStore(documents, TABLES.profiles);
   Object.assign(process.env, ENV_SET, { AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint });
   // The handler builds its services from the environment when its module loads.
@@ -118,9 +119,9 @@ const itemTooLarge = () =>
 
 /** Every delta write that includes the event's delta fails with `error`; the others go through. */
 function refuseDeltaOf(eventId: string, error: () => Error): void {
-  const write = DynamoProfileStore.prototype.putDeltas;
-  vi.spyOn(DynamoProfileStore.prototype, 'putDeltas').mockImplementation(async function (
-    this: DynamoProfileStore,
+  const write = DynamoPendingStore.prototype.putDeltas;
+  vi.spyOn(DynamoPendingStore.prototype, 'putDeltas').mockImplementation(async function (
+    this: DynamoPendingStore,
     deltas: Delta[],
   ) {
     if (deltas.some((delta) => delta.event_id === eventId)) throw error();

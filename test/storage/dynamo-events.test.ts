@@ -7,9 +7,9 @@ import type { ModelInfo } from '../../shared/schema/types.js';
 import type { TableNames } from '../../shared/storage/dynamo/client.js';
 import { DynamoEventStore } from '../../shared/storage/dynamo/events.js';
 import { DynamoRegistryStore } from '../../shared/storage/dynamo/registry.js';
+import { EVENT_HOUR_SHARDS } from '../../shared/storage/dynamo/table-designs.js';
 import type { EventKey, NewEvent } from '../../shared/storage/events.js';
 import type { ModelRecord } from '../../shared/storage/registry.js';
-import { EVENT_HOUR_SHARDS } from '../../shared/storage/tables.js';
 import { startTestDynamo, type TestDynamo } from '../support/test-dynamo.js';
 
 const TABLES: TableNames = { registry: 'test-registry', events: 'test-events', profiles: 'test-profiles' };

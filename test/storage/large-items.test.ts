@@ -12,7 +12,6 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HourProfile } from '../../shared/metrics/profile.js';
 import type { TableNames } from '../../shared/storage/dynamo/client.js';
-import { shardOf } from '../../shared/storage/dynamo/event-items.js';
 import {
   ITEM_LIMIT_BYTES,
   type Item,
@@ -20,8 +19,8 @@ import {
   LargeItemStore,
   partKeysOf,
 } from '../../shared/storage/dynamo/large-items.js';
-import { DynamoProfileStore } from '../../shared/storage/dynamo/profiles.js';
-import type { Delta } from '../../shared/storage/profiles.js';
+import { dynamoProfileStore } from '../../shared/storage/dynamo/profiles.js';
+import type { Delta, ProfileStore } from '../../shared/storage/profiles.js';
 import { DELTA_SHARDS } from '../../shared/storage/profiles.js';
 import { putLegacyDeltas } from '../support/legacy-deltas.js';
 import { startTestDynamo, type TestDynamo } from '../support/test-dynamo.js';
@@ -248,7 +247,7 @@ describe('profile items', () => {
     new_written_at: 1,
   });
 
-  const allDeltas = async (profiles: DynamoProfileStore, of = model) =>
+  const allDeltas = async (profiles: ProfileStore, of = model) =>
     (
       await Promise.all(
         Array.from({ length: DELTA_SHARDS }, (_, shard) => profiles.queryDeltas(of, shard, 500)),
@@ -277,7 +276,7 @@ describe('profile items', () => {
   }
 
   it('stores a batch holding one delta too large for an item, and deletes its parts with it', async () => {
-    const profiles = new DynamoProfileStore(documents, TABLES.profiles);
+    const profiles = dynamoProfileStore(documents, TABLES.profiles);
     // Beyond what ingest lets through: the store must not depend on that cap to keep a batch whole.
     const huge: Delta = {
       ...delta('huge', { text: incompressible(300_000) }),
@@ -301,7 +300,7 @@ describe('profile items', () => {
   });
 
   it('packs a batch of one model into few items, however many changes it holds', async () => {
-    const profiles = new DynamoProfileStore(documents, TABLES.profiles);
+    const profiles = dynamoProfileStore(documents, TABLES.profiles);
     const packed = { project_id: 'wide', model_id: 'packed' };
     const deltas = Array.from({ length: 1_200 }, (_, i) => ({
       ...delta(`ev-${i}`, { x: i }),
@@ -318,7 +317,7 @@ describe('profile items', () => {
   });
 
   it('reads and deletes the single deltas an earlier version left, beside packs', async () => {
-    const profiles = new DynamoProfileStore(documents, TABLES.profiles);
+    const profiles = dynamoProfileStore(documents, TABLES.profiles);
     const mixed = { project_id: 'wide', model_id: 'mixed' };
     await putLegacyDeltas(documents, TABLES.profiles, [
       { ...delta('old-1', { x: 1 }), model: mixed },
@@ -336,7 +335,7 @@ describe('profile items', () => {
   });
 
   it('reads every delta of a pack whose compressed body is split into parts', async () => {
-    const profiles = new DynamoProfileStore(documents, TABLES.profiles);
+    const profiles = dynamoProfileStore(documents, TABLES.profiles);
     const paged = { project_id: 'wide', model_id: 'paged' };
     const ids = Array.from({ length: 10 }, (_, i) => `ev-${i}`);
     const big = (): Record<string, unknown> => ({ text: incompressible(100_000) });
@@ -349,7 +348,7 @@ describe('profile items', () => {
   });
 
   it('keeps an hour profile too large for one item under its revision, and queries it with small ones', async () => {
-    const profiles = new DynamoProfileStore(documents, TABLES.profiles);
+    const profiles = dynamoProfileStore(documents, TABLES.profiles);
     const profile = (seed: number): HourProfile => ({
       format: 2,
       traffic: seed,

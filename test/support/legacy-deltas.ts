@@ -2,7 +2,7 @@
 // tests can check that an upgraded fold still applies what an earlier version left pending.
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { shardOf } from '../../shared/storage/dynamo/event-items.js';
-import { deltaKey } from '../../shared/storage/dynamo/profiles.js';
+import { deltaKey } from '../../shared/storage/dynamo/profile-keys.js';
 import { DELTA_SHARDS, type Delta, modelKey } from '../../shared/storage/profiles.js';
 
 export async function putLegacyDeltas(

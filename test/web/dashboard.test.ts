@@ -1,13 +1,14 @@
 // The Monitor dashboard in a real browser (Debian's chromium through playwright-core) against the local
-// service seeded with the demo's bank-churn model: sign-in, the health summary, charts with data, bin sizes, bin
-// details, the column view, incidents and rules, empty and error states, at desktop and phone sizes.
+// service seeded with the demo's bank-churn model: sign-in, the model picker, the health summary, charts with
+// data, bin sizes, bin details, the column view, the confusion matrix and calibration of a bin, segments and the
+// comparison of two model versions, incidents and rules, empty and error states, at desktop and phone sizes.
 // Screenshots land in test/web/artifacts/.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_MODEL, DEMO_PROJECT, type DemoResult, seedDemo } from '../../scripts/demo.js';
+import { DEMO_MODEL, DEMO_PROJECT, type DemoResult, seedDemo, VERSION_COLUMN } from '../../scripts/demo.js';
 import { startTestService, type TestService } from '../support/local-service.js';
 import { noteSkippedSuite } from '../support/skipped-suites.js';
 import { ARTIFACTS, CHROMIUM, dashboardFor, ensureDashboardBuilt, launchChromium } from './support.js';
@@ -47,6 +48,7 @@ beforeAll(async () => {
     headers: { authorization: `Bearer ${service.adminToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ project_id: EMPTY_PROJECT }),
   });
+  await seedMulticlass();
   console.log(
     `dashboard tests ready in ${Date.now() - started} ms (web/dist ${build}; ${demo.events} events, ` +
       `${demo.labels} labels, alert routes ${demo.alertRoutes ? 'present' : 'absent'}; served from ${dashboard.url})`,
@@ -61,6 +63,90 @@ afterAll(async () => {
 
 const modelHash = `#/${DEMO_PROJECT}/${DEMO_MODEL}`;
 const EMPTY_PROJECT = 'empty_shop';
+const DAY_MS = 86_400_000;
+const V1 = `${VERSION_COLUMN}=v1`;
+const V2 = `${VERSION_COLUMN}=v2`;
+
+/** The API as the demo's token sees it, for the numbers a test expects the page to show. */
+async function api<T = any>(path: string): Promise<T> {
+  const response = await fetch(`${service.url}/v1/projects/${DEMO_PROJECT}/models/${DEMO_MODEL}${path}`, {
+    headers: { authorization: `Bearer ${demo.token}` },
+  });
+  expect(response.status, path).toBe(200);
+  return (await response.json()) as T;
+}
+
+/** Every event of the demo (or of a segment), whatever the view's range: its two weeks end now. */
+async function totalTraffic(segment?: string): Promise<number> {
+  const now = Date.now();
+  const query = `metric=traffic&bin_size=week&start=${now - 35 * DAY_MS}&end=${now + DAY_MS}`;
+  const series = await api<{ points: Array<{ value: number }> }>(
+    `/metrics?${query}${segment ? `&segment=${encodeURIComponent(segment)}` : ''}`,
+  );
+  return series.points.reduce((sum, point) => sum + point.value, 0);
+}
+
+interface PerformancePoint {
+  start: number;
+  data_count: number;
+  tp: number;
+  fp: number;
+  tn: number;
+  fn: number;
+  calibration: Array<{ count: number }>;
+}
+
+/** The performance details of one day bin, as the API answers them. */
+async function performanceOf(start: number, segment?: string): Promise<PerformancePoint> {
+  const query = `bin_size=day&start=${start}&end=${start + DAY_MS}${segment ? `&segment=${encodeURIComponent(segment)}` : ''}`;
+  const answer = await api<{ points: PerformancePoint[] }>(`/performance?${query}`);
+  return answer.points[0] as PerformancePoint;
+}
+
+/** The multiclass model of the performance fixture (scikit-learn's expected matrices), in a project of its own. */
+const MULTICLASS_PROJECT = 'animals';
+const fixture = JSON.parse(
+  readFileSync(new URL('../fixtures/performance/performance.json', import.meta.url), 'utf8'),
+) as {
+  start: number;
+  models: Array<{
+    model_id: string;
+    dataset_id: string;
+    baseline: unknown[];
+    model: { task: string };
+    classes: string[];
+    events: unknown[];
+    queries: Array<{
+      bin_size: string;
+      points: Array<{ start: number; data_count: number; confusion: number[][] }>;
+    }>;
+  }>;
+};
+const multiclass = fixture.models.find((m) => m.model.task === 'multiclass_classification');
+
+async function seedMulticlass(): Promise<void> {
+  if (!multiclass) throw new Error('the performance fixture has no multiclass model');
+  const call = async (method: string, path: string, body: unknown) => {
+    const response = await fetch(`${service.url}/v1${path}`, {
+      method,
+      headers: { authorization: `Bearer ${service.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status, `${method} ${path}: ${await response.clone().text()}`).toBeLessThan(300);
+  };
+  const project = `/projects/${MULTICLASS_PROJECT}`;
+  await call('POST', '/projects', { project_id: MULTICLASS_PROJECT });
+  await call('PUT', `${project}/datasets/${multiclass.dataset_id}`, multiclass.baseline);
+  await call('PUT', `${project}/models/${multiclass.model_id}`, multiclass.model);
+  await call('POST', `${project}/models/${multiclass.model_id}/events/batch`, multiclass.events);
+  await call('POST', '/monitor/run', undefined);
+}
+
+/** The count the confusion matrix shows for an actual and a predicted class. */
+const cell = (page: Page, actual: string, predicted: string) =>
+  page.locator(
+    `figure[data-chart="confusion"] tr[data-actual="${actual}"] td[data-predicted="${predicted}"]`,
+  );
 
 /** A page already signed in (the token in sessionStorage, as the sign-in form leaves it). */
 async function signedInPage(viewport = DESKTOP, token = demo.token): Promise<Page> {
@@ -196,7 +282,7 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     await page.context().close();
   }, 90_000);
 
-  it('draws the Monitor view with one metrics query and at most six API requests', async () => {
+  it('draws the Monitor view with one metrics query and at most eight API requests', async () => {
     const page = await signedInPage();
     const requests: string[] = [];
     page.on('request', (request) => {
@@ -204,12 +290,24 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
       if (url.pathname.startsWith('/v1/')) requests.push(`${request.method()} ${url.pathname}`);
     });
     await page.goto(`${dashboard.url}/${modelHash}`);
-    await chartsLoaded(page, ['traffic', 'performance', 'drift', 'integrity']);
+    await chartsLoaded(page, ['traffic', 'performance', 'compare', 'drift', 'integrity']);
+    await page.locator('figure[data-chart="confusion"]').waitFor();
     await page.locator('[data-panel="health"] .health-list').waitFor();
     await page.locator('li[data-incident]').first().waitFor();
     expect(requests.filter((r) => r.endsWith('/metrics/query'))).toHaveLength(1);
     expect(requests.filter((r) => r.endsWith('/metrics'))).toEqual([]);
-    expect(requests.length, requests.join('\n')).toBeLessThanOrEqual(6);
+    // The model's info comes from the project's list of models, not from a request of its own.
+    expect(requests).not.toContain(`GET /v1/projects/${DEMO_PROJECT}/models/${DEMO_MODEL}`);
+    expect([...requests].sort()).toEqual(
+      [
+        'GET /v1/projects',
+        `GET /v1/projects/${DEMO_PROJECT}/models`,
+        ...['alert-rules', 'incidents', 'segments', 'summary', 'performance'].map(
+          (route) => `GET /v1/projects/${DEMO_PROJECT}/models/${DEMO_MODEL}/${route}`,
+        ),
+        `POST /v1/projects/${DEMO_PROJECT}/models/${DEMO_MODEL}/metrics/query`,
+      ].sort(),
+    );
     await page.context().close();
   }, 90_000);
 
@@ -386,13 +484,15 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     await chartsLoaded(page);
     await page.locator('[data-panel="health"] .health-list').waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-    for (const label of ['Project', 'Model', 'Open model by id', 'Time range', 'Drift metric']) {
+    for (const label of ['Project', 'Model', 'Open model by id', 'Time range', 'Segment', 'Drift metric']) {
       await visible(page.getByLabel(label, { exact: true }));
     }
     const controls = '.topbar .field, .topbar button, .controls .segment, .controls .field, .controls button';
     expect(await overlaps(page, controls)).toEqual([]);
     expect(await overlaps(page, '.health-item .badge, .health-text, .health-item .evidence')).toEqual([]);
     expect(await overlaps(page, '.panel')).toEqual([]);
+    await page.locator('figure[data-chart="calibration"]').waitFor();
+    expect(await overlaps(page, '[data-panel="compare"] .field')).toEqual([]);
     await shot(page, 'monitor-390');
     await shot(page, 'monitor-390-full', true);
 
@@ -416,6 +516,254 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     await page.context().close();
   }, 90_000);
 
+  it("lists the project's models in the model picker without an id being typed", async () => {
+    const page = await signedInPage();
+    await page.goto(`${dashboard.url}/#/${DEMO_PROJECT}`);
+    const picker = page.getByLabel('Model', { exact: true });
+    await expect
+      .poll(() => picker.locator('option').allTextContents(), POLL)
+      .toEqual(['Choose a model…', DEMO_MODEL]);
+    await visible(page.locator('.model-links').getByRole('link', { name: DEMO_MODEL }));
+    await picker.selectOption(DEMO_MODEL);
+    await chartsLoaded(page, ['traffic'], false);
+    expect(page.url()).toContain(modelHash);
+    await page.context().close();
+  }, 90_000);
+
+  it('shows the confusion matrix of the chosen bin with the counts the API answers, and its calibration plot', async () => {
+    const page = await signedInPage();
+    await page.goto(`${dashboard.url}/${modelHash}?bin=day&range=latest`);
+    const panel = page.locator('[data-panel="performance-detail"]');
+    await panel.locator('figure[data-chart="confusion"]').waitFor();
+    const bin = panel.getByLabel('Labelled bin');
+    const at = Number(await bin.inputValue());
+    const expected = await performanceOf(at);
+    expect(expected.data_count).toBeGreaterThan(0);
+    const counts = [
+      ['false', 'false', expected.tn],
+      ['false', 'true', expected.fp],
+      ['true', 'false', expected.fn],
+      ['true', 'true', expected.tp],
+    ] as const;
+    for (const [actual, predicted, count] of counts) {
+      expect(await cell(page, actual, predicted).getAttribute('data-count')).toBe(String(count));
+      await textOf(cell(page, actual, predicted).locator('.count')).toBe(count.toLocaleString('en-US'));
+    }
+    // Row shares: the negatives predicted negative, as a share of all actual negatives.
+    const share = await cell(page, 'false', 'false').locator('.share').textContent();
+    expect(Number(share?.replace('%', ''))).toBeCloseTo((100 * expected.tn) / (expected.tn + expected.fp), 0);
+    await textOf(panel.locator('figure[data-chart="confusion"] .matrix-title')).toContain(
+      `${expected.data_count.toLocaleString('en-US')} labelled events`,
+    );
+
+    const calibration = panel.locator('figure[data-chart="calibration"]');
+    const filled = expected.calibration.filter((bucket) => bucket.count > 0).length;
+    expect(await calibration.locator('circle[data-bucket]').count()).toBe(filled);
+    expect(filled).toBeGreaterThan(0);
+    await visible(calibration.locator('line[data-diagonal]'));
+    await textOf(calibration.locator('figcaption')).toContain('Expected calibration error in this bin');
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, 'performance-detail-1440');
+
+    // Another bin from the label coverage bars: the matrix follows it.
+    const bars = panel.locator('figure[data-chart="label-coverage"] rect.pickable');
+    expect(await bars.count()).toBeGreaterThan(3);
+    const other = bars.first();
+    const otherStart = Number(await other.getAttribute('data-start'));
+    await other.click();
+    await inputValueOf(bin).toBe(String(otherStart));
+    const first = await performanceOf(otherStart);
+    await expect
+      .poll(() => cell(page, 'true', 'true').getAttribute('data-count'), POLL)
+      .toBe(String(first.tp));
+    const points = first.calibration.filter((bucket) => bucket.count > 0).length;
+    expect(points).toBeGreaterThan(3);
+    expect(await calibration.locator('circle[data-bucket]').count()).toBe(points);
+    await page.context().close();
+  }, 90_000);
+
+  it("shows a multiclass model's confusion matrix in its class order, as scikit-learn counts it", async () => {
+    const page = await signedInPage(DESKTOP, service.adminToken);
+    const range = `range=custom&start=${fixture.start}&end=${fixture.start + 3 * DAY_MS}`;
+    await page.goto(`${dashboard.url}/#/${MULTICLASS_PROJECT}/${multiclass?.model_id}?bin=day&${range}`);
+    const panel = page.locator('[data-panel="performance-detail"]');
+    await panel.locator('figure[data-chart="confusion"]').waitFor();
+    const expected = multiclass?.queries.find((q) => q.bin_size === 'day')?.points[1];
+    if (!multiclass || !expected) throw new Error('the fixture has no second day');
+    await panel.getByLabel('Labelled bin').selectOption(String(expected.start));
+    const classes = multiclass.classes;
+    const headers = await panel.locator('figure[data-chart="confusion"] thead th').allTextContents();
+    expect(headers).toEqual(['Actual ╲ predicted', ...classes, 'Total']);
+    for (const [i, actual] of classes.entries()) {
+      for (const [j, predicted] of classes.entries()) {
+        await expect
+          .poll(() => cell(page, actual, predicted).getAttribute('data-count'), POLL)
+          .toBe(String(expected.confusion[i]?.[j]));
+      }
+    }
+    await textOf(panel.locator('.matrix-title')).toContain(`${expected.data_count} labelled events`);
+    // A multiclass model has no calibration plot.
+    expect(await panel.locator('figure[data-chart="calibration"]').count()).toBe(0);
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, 'multiclass-confusion-1440');
+    await page.context().close();
+  }, 90_000);
+
+  it('restricts every panel to the segment picked, and keeps it in the address', async () => {
+    const page = await signedInPage();
+    await page.goto(`${dashboard.url}/${modelHash}?bin=day&range=latest`);
+    await chartsLoaded(page, ['traffic'], false);
+    const caption = page.locator('figure[data-chart="traffic"] figcaption');
+    const all = await totalTraffic();
+    await textOf(caption).toContain(`${all.toLocaleString('en-US')} events in the range`);
+    const picker = page.getByLabel('Segment', { exact: true });
+    const options = await picker.locator('option').allTextContents();
+    expect(options).toEqual(
+      expect.arrayContaining([
+        'All events',
+        'Customers in Germany',
+        `${VERSION_COLUMN} = v1`,
+        `${VERSION_COLUMN} = v2`,
+      ]),
+    );
+
+    const bodies: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/metrics/query')) bodies.push(request.postData() ?? '');
+    });
+    await picker.selectOption(V2);
+    const v2 = await totalTraffic(V2);
+    expect(v2).toBeGreaterThan(0);
+    expect(v2).toBeLessThan(all);
+    await textOf(caption).toContain(`${v2.toLocaleString('en-US')} events in the range`);
+    await textOf(page.locator('.range-summary')).toContain(`segment ${VERSION_COLUMN} = v2 only`);
+    expect(page.url()).toContain(`segment=${encodeURIComponent(V2)}`);
+    expect(bodies).toHaveLength(1);
+    expect(JSON.parse(bodies[0] as string).queries).toEqual(
+      expect.arrayContaining([{ metric: 'traffic', segment: V2 }]),
+    );
+    // The confusion matrix is v2's too.
+    const bin = page.getByLabel('Labelled bin');
+    await expect.poll(async () => Number(await bin.inputValue()), POLL).toBeGreaterThan(0);
+    const expected = await performanceOf(Number(await bin.inputValue()), V2);
+    await textOf(page.locator('figure[data-chart="confusion"] .matrix-title')).toContain(
+      `${expected.data_count.toLocaleString('en-US')} labelled events`,
+    );
+    await shot(page, 'segment-v2-1440');
+
+    // A reload keeps the segment; All events goes back.
+    await page.reload();
+    await textOf(caption).toContain(`${v2.toLocaleString('en-US')} events in the range`);
+    await page.getByLabel('Segment', { exact: true }).selectOption('');
+    await textOf(caption).toContain(`${all.toLocaleString('en-US')} events in the range`);
+    expect(page.url()).not.toContain('segment=');
+    await page.context().close();
+  }, 90_000);
+
+  it('compares the two model versions of the demo in one chart, v2 below v1', async () => {
+    const page = await signedInPage();
+    await page.goto(`${dashboard.url}/${modelHash}?bin=day&range=latest`);
+    const panel = page.locator('[data-panel="compare"]');
+    const chart = panel.locator('figure[data-chart="compare"]');
+    await chart.locator('canvas').first().waitFor();
+    expect(await panel.getByLabel('Compare by').inputValue()).toBe(VERSION_COLUMN);
+    expect(await panel.getByLabel('Compared metric').inputValue()).toBe('accuracy');
+    expect(await chart.getAttribute('data-series')).toBe(`${VERSION_COLUMN} = v1|${VERSION_COLUMN} = v2`);
+    expect(Number(await chart.getAttribute('data-nonzero'))).toBeGreaterThan(2);
+    // Independently: the days where both versions have an accuracy, and how many of them v2 lost.
+    const now = Date.now();
+    const range = `bin_size=day&start=${now - 35 * DAY_MS}&end=${now + DAY_MS}`;
+    const accuracy = (segment: string) =>
+      api<{ points: Array<{ start: number; value: number | null }> }>(
+        `/metrics?metric=accuracy&${range}&segment=${encodeURIComponent(segment)}`,
+      );
+    const [a, b] = await Promise.all([accuracy(V1), accuracy(V2)]);
+    const both = a.points
+      .map((point, i) => [point.value, b.points[i]?.value] as const)
+      .filter(([x, y]) => x !== null && y !== null && y !== undefined);
+    const lower = both.filter(([x, y]) => (y as number) < (x as number)).length;
+    expect(both.length).toBeGreaterThan(2);
+    expect(lower).toBeGreaterThan(both.length / 2);
+    await textOf(chart.locator('figcaption')).toContain(
+      `v2 was below v1 in ${lower} of the ${both.length} bins`,
+    );
+
+    // Side by side in the numbers table: one column per version.
+    await chart.locator('summary', { hasText: 'Show the numbers' }).click();
+    const headers = await chart.locator('table thead th').allTextContents();
+    expect(headers).toEqual(['Bin (UTC)', `${VERSION_COLUMN} = v1`, `${VERSION_COLUMN} = v2`]);
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, 'compare-versions-1440');
+
+    // Another metric of the same two versions.
+    await panel.getByLabel('Compared metric').selectOption('traffic');
+    await textOf(chart.locator('figcaption')).toContain('Traffic (events) in the newest bin with both');
+    await page.context().close();
+  }, 90_000);
+
+  it('tells the segment and rolling-baseline rules of the demo in words, and their incidents', async () => {
+    const page = await signedInPage();
+    await page.goto(`${dashboard.url}/${modelHash}`);
+    const rolling = page.locator('li[data-rule]', { hasText: 'Balance shift (rolling)' });
+    await textOf(rolling).toContain('against the previous 2 bins');
+    const canary = page.locator('li[data-rule]', { hasText: 'v2 accuracy' });
+    await textOf(canary).toContain(`in segment ${VERSION_COLUMN} = v2`);
+    const resolved = page.locator('[data-group="resolved"] li[data-incident]', { hasText: 'v2 accuracy' });
+    await textOf(resolved).toContain(`in segment ${VERSION_COLUMN} = v2 below the`);
+    await visible(page.locator('[data-group="resolved"] li[data-incident]', { hasText: 'Balance shift' }));
+    await page.locator('[data-panel="alerts"]').scrollIntoViewIfNeeded();
+    await shot(page, 'segment-incidents-1440');
+    await page.context().close();
+  }, 90_000);
+
+  it('creates a drift rule on a segment against the bins just before each bin', async () => {
+    const page = await signedInPage();
+    await page.goto(`${dashboard.url}/${modelHash}`);
+    await page.getByRole('button', { name: 'New rule' }).click();
+    const form = page.locator('dialog[data-dialog="rule"]');
+    await form.getByLabel('Name').fill('v2 balance, rolling');
+    await form.getByLabel('Metric').selectOption('jsd');
+    await form.getByLabel('Balance').check();
+    await form.getByLabel('Segment').selectOption(V2);
+    await form.getByLabel('Drift compared with').selectOption('previous');
+    await form.getByLabel('Bins before').fill('3');
+    await form.getByLabel('Critical threshold').fill('0.4');
+    await form.getByRole('button', { name: 'Create rule' }).click();
+    await gone(form);
+    const rule = page.locator('li[data-rule]', { hasText: 'v2 balance, rolling' });
+    await textOf(rule).toContain(`in segment ${VERSION_COLUMN} = v2 against the previous 3 bins`);
+    const id = await rule.getAttribute('data-rule');
+    expect(await api(`/alert-rules/${id}`)).toMatchObject({ segment: V2, baseline: 'previous:3' });
+    await page.context().close();
+  }, 90_000);
+
+  for (const [name, viewport] of [
+    ['1440x900', DESKTOP],
+    ['390x844', PHONE],
+  ] as const) {
+    it(`keeps the rule form's buttons within a ${name} screen without scrolling`, async () => {
+      const page = await signedInPage(viewport);
+      await page.goto(`${dashboard.url}/${modelHash}`);
+      await page.getByRole('button', { name: 'New rule' }).click();
+      const form = page.locator('dialog[data-dialog="rule"]');
+      await visible(form);
+      for (const label of ['Create rule', 'Cancel']) {
+        const box = await form.getByRole('button', { name: label }).boundingBox();
+        if (!box) throw new Error(`the ${label} button has no box`);
+        expect(box.y, label).toBeGreaterThanOrEqual(0);
+        expect(box.y + box.height, label).toBeLessThanOrEqual(viewport.height);
+        expect(box.x + box.width, label).toBeLessThanOrEqual(viewport.width);
+      }
+      // With the API's error shown, they are still in view.
+      await form.getByRole('button', { name: 'Create rule' }).click();
+      await textOf(form.getByRole('alert')).toContain('The rule was not saved');
+      const box = await form.getByRole('button', { name: 'Create rule' }).boundingBox();
+      expect((box?.y ?? 0) + (box?.height ?? 0)).toBeLessThanOrEqual(viewport.height);
+      await shot(page, `rule-form-${name}`);
+      await page.context().close();
+    }, 90_000);
+  }
+
   it('does not add an unknown model id to the picker', async () => {
     const page = await signedInPage();
     await page.goto(`${dashboard.url}/#/${DEMO_PROJECT}`);
@@ -424,6 +772,7 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     await textOf(page.getByRole('alert')).toContain('There is no model no_such_model');
     const options = await page.getByLabel('Model', { exact: true }).locator('option').allTextContents();
     expect(options).not.toContain('no_such_model');
+    expect(options).toContain(DEMO_MODEL);
     await shot(page, 'unknown-model-1440');
     await page.context().close();
   }, 90_000);

@@ -189,6 +189,13 @@ class Client:
         query = {"column": column, "bin_size": bin_size, "start": start, "end": end, "segment": segment}
         return self._call("GET", self._model_path(project_id, model_id) + "/distributions", query=query)
 
+    def performance(self, project_id, model_id, bin_size="hour", start=None, end=None, segment=None):
+        """A classification model's confusion matrix per time bin: ``{"task", "classes", "threshold", "points":
+        [{"start", "data_count", "confusion", ...}]}``; binary points add ``tp``, ``fp``, ``tn``, ``fn`` and the
+        10 ``calibration`` buckets. A regression model raises ModelwatchError ``not_classification``."""
+        query = {"bin_size": bin_size, "start": start, "end": end, "segment": segment}
+        return self._call("GET", self._model_path(project_id, model_id) + "/performance", query=query)
+
     def summary(self, project_id, model_id, bin_size="hour", start=None, end=None):
         """The model's health over a range: traffic, per column drift and violations, performance, label
         coverage and open alerts."""

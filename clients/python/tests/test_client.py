@@ -200,6 +200,28 @@ class ClientTest(unittest.TestCase):
         summary = self.client.summary(self.project, model_id, **window)
         self.assertEqual(summary["traffic"]["total"], 2)
 
+    def test_performance_answers_the_confusion_counts_and_calibration_of_a_bin(self):
+        model_id = self.new_model()
+        scored = [(0.9, True), (0.7, False), (0.2, False), (0.3, True), (0.1, False)]
+        rows = [prediction(event_timestamp=JAN_5 + i * 60000, probability_churned=p, churned=y)
+                for i, (p, y) in enumerate(scored)]
+        self.client.publish_events_batch(self.project, model_id, rows)
+        self.client.run_monitor()
+        details = self.client.performance(self.project, model_id, bin_size="day", start="2026-01-05T00:00:00Z",
+                                          end=JAN_5 + 24 * HOUR_MS)
+        point = details["points"][0]
+        self.assertEqual((point["tp"], point["fp"], point["tn"], point["fn"]), (1, 1, 2, 1))
+        self.assertEqual(point["confusion"], [[2, 1], [1, 1]])
+        self.assertEqual([b["count"] for b in point["calibration"]], [0, 1, 1, 1, 0, 0, 0, 1, 0, 1])
+
+    def test_performance_of_a_regression_model_raises_not_classification(self):
+        model_id = "r_" + uuid.uuid4().hex[:10]
+        self.client.register_model(self.project, model_id, dict(MODEL, task="regression", targets=["age"],
+                                                                 inputs=["balance", "geography", "tenure"]))
+        with self.assertRaises(ModelwatchError) as raised:
+            self.client.performance(self.project, model_id, bin_size="day")
+        self.assertEqual(raised.exception.code, "not_classification")
+
     def test_a_segment_is_defined_built_and_read_then_deleted(self):
         model_id = self.new_model()
         rows = [prediction(event_timestamp=JAN_5 + i * 60000, geography=g) for i, g in enumerate(["France", "Italy"])]

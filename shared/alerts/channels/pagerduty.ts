@@ -44,19 +44,12 @@ export function pagerdutyEvent(routingKey: string, notice: Notice) {
   };
 }
 
-function send(routes: Route[], notice: Notice, { http, pagerdutyUrl, deadline }: SendContext) {
+function send(routes: Route[], notice: Notice, { http, pagerdutyUrl }: SendContext) {
   return eachTarget(
     routes,
     // The routing key is a secret of the rule: failures name only its end.
     (route) => `routing key …${route.routing_key.slice(-4)}`,
-    (route) =>
-      postJson(
-        pagerdutyUrl,
-        JSON.stringify(pagerdutyEvent(route.routing_key, notice)),
-        { 'content-type': 'application/json' },
-        http,
-        deadline,
-      ),
+    (route) => postJson(pagerdutyUrl, JSON.stringify(pagerdutyEvent(route.routing_key, notice)), http),
   );
 }
 

@@ -8,13 +8,13 @@ import { httpUrls } from './webhook.js';
 export const slackChannel: Channel<string> = sameForResolve({
   targets: httpUrls('slack'),
   problem: webhookUrlProblem,
-  notify(urls, notice, { http, deadline }) {
+  notify(urls, notice, { http }) {
     const text = notice.link ? `${headline(notice)}\n<${notice.link}|Open the dashboard>` : headline(notice);
     const body = JSON.stringify({ text });
     return eachTarget(
       urls,
       (url) => url,
-      (url) => postJson(url, body, { 'content-type': 'application/json' }, http, deadline),
+      (url) => postJson(url, body, http),
     );
   },
 });

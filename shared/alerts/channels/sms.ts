@@ -2,25 +2,12 @@
 // filter on the message's recipients) or the local outbox.
 import { z } from '@hono/zod-openapi';
 import { smsText } from '../messages.js';
-import { type Channel, sameForResolve } from './channel.js';
+import { type Channel, messageChannel } from './channel.js';
 
 const E164 = /^\+[1-9]\d{6,14}$/;
 
-export const smsChannel: Channel<string> = sameForResolve({
-  targets: z.array(z.string().regex(E164, 'sms: phone numbers are E.164, like +14155550123')).max(20),
-  async notify(to, notice, { messages }) {
-    if (to.length === 0) return [];
-    const message = {
-      channel: 'sms' as const,
-      to,
-      text: smsText(notice),
-      alert_id: notice.record.alert_id,
-      incident_id: notice.incident.incident_id,
-      severity: notice.incident.severity,
-    };
-    return messages.send(message, notice.record).then(
-      () => [],
-      (error: Error) => [{ target: to.join(','), error: error.message }],
-    );
-  },
-});
+export const smsChannel: Channel<string> = messageChannel(
+  'sms',
+  z.array(z.string().regex(E164, 'sms: phone numbers are E.164, like +14155550123')).max(20),
+  (notice) => ({ text: smsText(notice) }),
+);

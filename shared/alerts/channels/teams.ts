@@ -56,12 +56,12 @@ export function teamsCard(notice: Notice) {
 export const teamsChannel: Channel<string> = sameForResolve({
   targets: httpUrls('teams'),
   problem: webhookUrlProblem,
-  notify(urls, notice, { http, deadline }) {
+  notify(urls, notice, { http }) {
     const body = JSON.stringify(teamsCard(notice));
     return eachTarget(
       urls,
       (url) => url,
-      (url) => postJson(url, body, { 'content-type': 'application/json' }, http, deadline),
+      (url) => postJson(url, body, http),
     );
   },
 });

@@ -13,7 +13,7 @@ export const httpUrls = (field: string) =>
 export const webhookChannel: Channel<string> = sameForResolve({
   targets: httpUrls('webhooks'),
   problem: webhookUrlProblem,
-  notify(urls, notice, { http, deadline }) {
+  notify(urls, notice, { http }) {
     const { record, incident, event, rule } = notice;
     const body = { ...record, incident_id: incident.incident_id, event };
     const deliveryId = `${incident.incident_id}:${claimKeyOf(incident, event)}`;
@@ -27,7 +27,6 @@ export const webhookChannel: Channel<string> = sameForResolve({
           rule.webhook_secret,
           deliveryId,
           http,
-          deadline,
         ),
     );
   },

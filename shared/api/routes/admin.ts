@@ -1,8 +1,9 @@
 // Admin routes across every project: the changes the fold quarantined, with the reason each cannot be folded.
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { requireAdmin } from '../../auth/tokens.js';
 import type { QuarantinedChange } from '../../storage/quarantine.js';
-import { errorResponses, json } from '../responses.js';
+import { json } from '../responses.js';
+import { listPage, pageSchema, routesTagged } from '../route.js';
 import { newRouter } from '../router.js';
 import { listQuery } from '../schemas.js';
 
@@ -20,22 +21,15 @@ const quarantinedChangeSchema = z
   })
   .openapi('QuarantinedChange');
 
-const list = createRoute({
+const list = routesTagged('Admin')({
   method: 'get',
   path: '/v1/admin/quarantine',
-  tags: ['Admin'],
   summary: 'Changes that cannot be folded into the metrics, newest first (admin token)',
   description:
     'A change is quarantined when no delta can be made of it or its delta cannot be stored; it blocks no other ' +
     'change. The event itself stays stored.',
   request: { query: listQuery },
-  responses: {
-    200: json(
-      z.object({ items: z.array(quarantinedChangeSchema), next_token: z.string().optional() }),
-      'Quarantined changes',
-    ),
-    ...errorResponses,
-  },
+  responses: { 200: json(pageSchema(quarantinedChangeSchema), 'Quarantined changes') },
 });
 
 const publicView = (entry: QuarantinedChange) => ({
@@ -51,9 +45,12 @@ const publicView = (entry: QuarantinedChange) => ({
 export function adminRoutes() {
   return newRouter().openapi(list, async (c) => {
     requireAdmin(c.get('principal'));
-    const { limit, next_token } = c.req.valid('query');
-    const page = await c.get('services').quarantine.list(limit ?? 100, next_token);
-    const items = page.items.map(publicView);
-    return c.json(page.nextToken ? { items, next_token: page.nextToken } : { items }, 200);
+    const { quarantine } = c.get('services');
+    const page = await listPage(
+      c.req.valid('query'),
+      (limit, nextToken) => quarantine.list(limit, nextToken),
+      publicView,
+    );
+    return c.json(page, 200);
   });
 }

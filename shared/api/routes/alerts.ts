@@ -1,13 +1,13 @@
 // Alert routes: rules (create, list, get, edit, delete) and the records they produced, newest first. In AWS a rule
 // answers with the subscription state of its email addresses and phone numbers.
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createRule, deleteRule, requireRule, ruleView, updateRule } from '../../alerts/rules.js';
 import type { AlertRule } from '../../alerts/types.js';
-import { requireModel } from '../../models/models.js';
 import { checkRuleScope } from '../../monitoring/rule-bins.js';
 import { activeSpec } from '../../specs/active-spec.js';
 import { queryTime } from '../query-time.js';
-import { errorResponses, json } from '../responses.js';
+import { json } from '../responses.js';
+import { jsonBody, listPage, modelFromPath, pageSchema, routesTagged } from '../route.js';
 import { newRouter } from '../router.js';
 import {
   alertRecordSchema,
@@ -20,67 +20,53 @@ import {
 } from '../schemas.js';
 import type { Services } from '../services.js';
 
+const route = routesTagged('Alerts');
 const rules = '/v1/projects/{project_id}/models/{model_id}/alert-rules';
 
-const create = createRoute({
+const create = route({
   method: 'post',
   path: rules,
-  tags: ['Alerts'],
   summary: 'Create an alert rule',
   description:
     'Evaluated on every completed bin holding data, including past ones, and again when a value it depends on changes. ' +
     'The answer carries `webhook_secret`, the HMAC-SHA256 key of the X-Modelwatch-Signature header: shown only here.',
-  request: {
-    params: modelParams,
-    body: { required: true, content: { 'application/json': { schema: ruleBody } } },
-  },
-  responses: { 201: json(ruleSchema, 'Created'), ...errorResponses },
+  request: { params: modelParams, body: jsonBody(ruleBody) },
+  responses: { 201: json(ruleSchema, 'Created') },
 });
-const list = createRoute({
+const list = route({
   method: 'get',
   path: rules,
-  tags: ['Alerts'],
   summary: 'List alert rules',
   request: { params: modelParams },
-  responses: { 200: json(z.object({ items: z.array(ruleSchema) }), 'Rules'), ...errorResponses },
+  responses: { 200: json(z.object({ items: z.array(ruleSchema) }), 'Rules') },
 });
-const get = createRoute({
+const get = route({
   method: 'get',
   path: `${rules}/{rule_id}`,
-  tags: ['Alerts'],
   summary: 'One alert rule',
   request: { params: ruleParams },
-  responses: { 200: json(ruleSchema, 'The rule'), ...errorResponses },
+  responses: { 200: json(ruleSchema, 'The rule') },
 });
-const patch = createRoute({
+const patch = route({
   method: 'patch',
   path: `${rules}/{rule_id}`,
-  tags: ['Alerts'],
   summary: 'Edit thresholds, notifications, priority, name, or enable, disable, mute a rule',
-  request: {
-    params: ruleParams,
-    body: { required: true, content: { 'application/json': { schema: rulePatchBody } } },
-  },
-  responses: { 200: json(ruleSchema, 'The rule'), ...errorResponses },
+  request: { params: ruleParams, body: jsonBody(rulePatchBody) },
+  responses: { 200: json(ruleSchema, 'The rule') },
 });
-const remove = createRoute({
+const remove = route({
   method: 'delete',
   path: `${rules}/{rule_id}`,
-  tags: ['Alerts'],
   summary: 'Delete an alert rule (its records stay)',
   request: { params: ruleParams },
-  responses: { 204: { description: 'Deleted' }, ...errorResponses },
+  responses: { 204: { description: 'Deleted' } },
 });
-const records = createRoute({
+const records = route({
   method: 'get',
   path: '/v1/projects/{project_id}/models/{model_id}/alerts',
-  tags: ['Alerts'],
   summary: 'Triggered alert records, newest bin first; start/end filter on bin_start',
   request: { params: modelParams, query: alertsQuery },
-  responses: {
-    200: json(z.object({ items: z.array(alertRecordSchema), next_token: z.string().optional() }), 'Records'),
-    ...errorResponses,
-  },
+  responses: { 200: json(pageSchema(alertRecordSchema), 'Records') },
 });
 
 /** A rule with, in AWS, the subscription state of each of its email addresses and phone numbers. */
@@ -91,57 +77,45 @@ async function withRecipients(services: Services, rule: AlertRule) {
   return { ...view, recipients: await services.recipients.statuses(emails, sms) };
 }
 
-async function modelOf(services: Services, projectId: string, modelId: string) {
-  const record = await requireModel(services.registry, projectId, modelId);
-  return { record, ref: { project_id: projectId, model_id: modelId } };
-}
-
 export function alertRoutes() {
   return newRouter()
     .openapi(create, async (c) => {
-      const { project_id, model_id } = c.req.valid('param');
-      const services = c.get('services');
-      const { record, ref } = await modelOf(services, project_id, model_id);
+      const { services, record, ref } = await modelFromPath(c);
       const { spec } = await activeSpec(services, record);
       const body = c.req.valid('json');
       await checkRuleScope(services, record, body);
       return c.json(ruleView(await createRule(services, ref, spec, body), true), 201);
     })
     .openapi(list, async (c) => {
-      const { project_id, model_id } = c.req.valid('param');
-      const services = c.get('services');
-      const { ref } = await modelOf(services, project_id, model_id);
+      const { services, ref } = await modelFromPath(c);
       const rules = await services.alerts.listRules(ref);
       return c.json({ items: await Promise.all(rules.map((rule) => withRecipients(services, rule))) }, 200);
     })
     .openapi(get, async (c) => {
-      const { project_id, model_id, rule_id } = c.req.valid('param');
-      const services = c.get('services');
-      const { ref } = await modelOf(services, project_id, model_id);
-      return c.json(await withRecipients(services, await requireRule(services.alerts, ref, rule_id)), 200);
+      const { services, ref } = await modelFromPath(c);
+      const rule = await requireRule(services.alerts, ref, c.req.valid('param').rule_id);
+      return c.json(await withRecipients(services, rule), 200);
     })
     .openapi(patch, async (c) => {
-      const { project_id, model_id, rule_id } = c.req.valid('param');
-      const services = c.get('services');
-      const { ref } = await modelOf(services, project_id, model_id);
+      const { services, ref } = await modelFromPath(c);
+      const { rule_id } = c.req.valid('param');
       return c.json(ruleView(await updateRule(services, ref, rule_id, c.req.valid('json'))), 200);
     })
     .openapi(remove, async (c) => {
-      const { project_id, model_id, rule_id } = c.req.valid('param');
-      const services = c.get('services');
-      const { ref } = await modelOf(services, project_id, model_id);
-      await deleteRule(services.alerts, ref, rule_id);
+      const { services, ref } = await modelFromPath(c);
+      await deleteRule(services.alerts, ref, c.req.valid('param').rule_id);
       return c.body(null, 204);
     })
     .openapi(records, async (c) => {
-      const { project_id, model_id } = c.req.valid('param');
+      const { services, ref } = await modelFromPath(c);
       const query = c.req.valid('query');
-      const services = c.get('services');
-      const { ref } = await modelOf(services, project_id, model_id);
       const start = queryTime(query.start, 'start', 0);
       const end = queryTime(query.end, 'end', Date.UTC(9999, 0));
-      const page = await services.alerts.listRecords(ref, start, end, query.limit ?? 100, query.next_token);
-      const items = page.items.map(({ project_id: _p, model_id: _m, ...item }) => item);
-      return c.json(page.nextToken ? { items, next_token: page.nextToken } : { items }, 200);
+      const page = await listPage(
+        query,
+        (limit, nextToken) => services.alerts.listRecords(ref, start, end, limit, nextToken),
+        ({ project_id: _p, model_id: _m, ...item }) => item,
+      );
+      return c.json(page, 200);
     });
 }

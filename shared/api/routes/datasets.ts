@@ -1,12 +1,13 @@
 // Dataset routes: baseline upload (inline, or by reference to a presigned upload) and dataset info.
-import { createRoute, type z } from '@hono/zod-openapi';
+import type { z } from '@hono/zod-openapi';
 import { DEFAULT_MAX_INFERRED_CARDINALITY } from '../../baselines/infer.js';
 import { firstSignificantByte, isRecord, tableFormatOf } from '../../bodies/records.js';
 import { completeUpload, getDatasetInfo, startUpload, uploadDataset } from '../../datasets/datasets.js';
 import { InvalidInput } from '../../errors.js';
 import { readAll } from '../../storage/blobs.js';
 import { bodyStream } from '../request-body.js';
-import { conflictResponse, errorResponses, json, mediaResponses } from '../responses.js';
+import { conflictResponse, json, mediaResponses } from '../responses.js';
+import { jsonBody, routesTagged } from '../route.js';
 import { newRouter } from '../router.js';
 import { datasetInfoSchema, datasetParams, datasetQuery, startUploadBody, uploadSchema } from '../schemas.js';
 
@@ -33,42 +34,34 @@ const tableBody = {
   },
 };
 
-const upload = createRoute({
+const route = routesTagged('Datasets');
+const dataset = '/v1/projects/{project_id}/datasets/{dataset_id}';
+
+const upload = route({
   method: 'put',
-  path: '/v1/projects/{project_id}/datasets/{dataset_id}',
-  tags: ['Datasets'],
+  path: dataset,
   summary: 'Upload a baseline dataset and infer its schema',
   request: { params: datasetParams, query: datasetQuery, body: tableBody },
-  responses: {
-    201: json(datasetInfoSchema, 'Created'),
-    ...errorResponses,
-    ...conflictResponse,
-    ...mediaResponses,
-  },
+  responses: { 201: json(datasetInfoSchema, 'Created'), ...conflictResponse, ...mediaResponses },
 });
 
-const get = createRoute({
+const get = route({
   method: 'get',
-  path: '/v1/projects/{project_id}/datasets/{dataset_id}',
-  tags: ['Datasets'],
+  path: dataset,
   summary: 'Dataset info: row count and inferred columns',
   request: { params: datasetParams },
-  responses: { 200: json(datasetInfoSchema, 'Dataset info'), ...errorResponses },
+  responses: { 200: json(datasetInfoSchema, 'Dataset info') },
 });
 
-const start = createRoute({
+const start = route({
   method: 'post',
-  path: '/v1/projects/{project_id}/datasets/{dataset_id}/uploads',
-  tags: ['Datasets'],
+  path: `${dataset}/uploads`,
   summary: 'Start an upload of a baseline too large for one request (up to 100 MB)',
   description:
     'Answers a URL to PUT the file to, with the headers to send. Then `PUT .../datasets/{dataset_id}` with ' +
     '`{"upload_id": "..."}` profiles it.',
-  request: {
-    params: datasetParams,
-    body: { required: false, content: { 'application/json': { schema: startUploadBody } } },
-  },
-  responses: { 201: json(uploadSchema, 'Upload started'), ...errorResponses },
+  request: { params: datasetParams, body: jsonBody(startUploadBody, false) },
+  responses: { 201: json(uploadSchema, 'Upload started') },
 });
 
 export function datasetRoutes() {

@@ -1,12 +1,11 @@
 // Event routes: publish or update one event, publish or update a batch, and read a stored event.
-import { createRoute } from '@hono/zod-openapi';
 import { readRows, tableFormatOf } from '../../bodies/records.js';
 import { publishBatch } from '../../events/batch.js';
 import { getEvent, publishEvent } from '../../events/publish.js';
-import { requireModel } from '../../models/models.js';
 import { METRIC_NAMES } from '../../observability/meter.js';
 import { bodyStream } from '../request-body.js';
-import { conflictResponse, errorResponses, json, mediaResponses } from '../responses.js';
+import { conflictResponse, json, mediaResponses } from '../responses.js';
+import { jsonBody, modelFromPath, routesTagged } from '../route.js';
 import { newRouter } from '../router.js';
 import {
   batchAnswerSchema,
@@ -18,31 +17,24 @@ import {
   storedEventSchema,
 } from '../schemas.js';
 
-const publish = createRoute({
+const route = routesTagged('Events');
+const events = '/v1/projects/{project_id}/models/{model_id}/events';
+
+const publish = route({
   method: 'post',
-  path: '/v1/projects/{project_id}/models/{model_id}/events',
-  tags: ['Events'],
+  path: events,
   summary: 'Publish one event, or update one by event_id',
   description:
     'Insert: `event` holds inputs and outputs (and may hold targets, decisions, metadata); an existing event_id answers 409. ' +
     'Update (`update_event: true`): only target, decision and metadata columns; null clears one; the timestamp never changes. ' +
     'One event is at most 128 KiB of JSON with values nested at most 32 deep (400 `event_too_large`, `value_too_deep`).',
-  request: {
-    params: modelParams,
-    body: { required: true, content: { 'application/json': { schema: publishBody } } },
-  },
-  responses: {
-    200: json(publishAnswerSchema, 'Stored'),
-    ...errorResponses,
-    ...conflictResponse,
-    ...mediaResponses,
-  },
+  request: { params: modelParams, body: jsonBody(publishBody) },
+  responses: { 200: json(publishAnswerSchema, 'Stored'), ...conflictResponse, ...mediaResponses },
 });
 
-const batch = createRoute({
+const batch = route({
   method: 'post',
-  path: '/v1/projects/{project_id}/models/{model_id}/events/batch',
-  tags: ['Events'],
+  path: `${events}/batch`,
   summary: 'Publish or update many events',
   description:
     'Each row is handled as the single-event route would handle it; a rejected row never stops the others. ' +
@@ -60,39 +52,30 @@ const batch = createRoute({
       },
     },
   },
-  responses: {
-    200: json(batchAnswerSchema, 'Rows accepted and rejected'),
-    ...errorResponses,
-    ...mediaResponses,
-  },
+  responses: { 200: json(batchAnswerSchema, 'Rows accepted and rejected'), ...mediaResponses },
 });
 
-const get = createRoute({
+const get = route({
   method: 'get',
-  path: '/v1/projects/{project_id}/models/{model_id}/events/{event_id}',
-  tags: ['Events'],
+  path: `${events}/{event_id}`,
   summary: 'The stored event',
   request: { params: eventParams },
-  responses: { 200: json(storedEventSchema, 'The event'), ...errorResponses },
+  responses: { 200: json(storedEventSchema, 'The event') },
 });
 
 export function eventRoutes() {
   return newRouter()
     .openapi(publish, async (c) => {
-      const { project_id, model_id } = c.req.valid('param');
-      const services = c.get('services');
-      const model = await requireModel(services.registry, project_id, model_id);
-      const answer = await publishEvent(services, model, c.req.valid('json'));
+      const { services, record } = await modelFromPath(c);
+      const answer = await publishEvent(services, record, c.req.valid('json'));
       services.meter.count(METRIC_NAMES.eventsAccepted, 1);
       return c.json(answer, 200);
     })
     .openapi(batch, async (c) => {
-      const { project_id, model_id } = c.req.valid('param');
       const query = c.req.valid('query');
-      const services = c.get('services');
       const format = tableFormatOf(c.req.header('content-type'));
-      const model = await requireModel(services.registry, project_id, model_id);
-      const answer = await publishBatch(services, model, readRows(bodyStream(c), format), {
+      const { services, record } = await modelFromPath(c);
+      const answer = await publishBatch(services, record, readRows(bodyStream(c), format), {
         update: query.update_event,
         idField: query.id_field,
         timestampField: query.timestamp_field,
@@ -104,10 +87,8 @@ export function eventRoutes() {
       return c.json(answer, 200);
     })
     .openapi(get, async (c) => {
-      const { project_id, model_id, event_id } = c.req.valid('param');
-      const services = c.get('services');
-      const model = await requireModel(services.registry, project_id, model_id);
-      const stored = await getEvent(services, model, event_id);
+      const { services, record } = await modelFromPath(c);
+      const stored = await getEvent(services, record, c.req.valid('param').event_id);
       return c.json(
         { event_id: stored.event_id, event_timestamp: stored.event_timestamp, event: stored.event },
         200,

@@ -1,15 +1,14 @@
 // Metric routes: a metric as a time series, many series in one request, and the monitor run that brings every
 // metric up to date. Distributions and the model summary live in model-views.ts.
-import { createRoute } from '@hono/zod-openapi';
 import { requireAdmin } from '../../auth/tokens.js';
 import { InvalidInput } from '../../errors.js';
-import { requireModel } from '../../models/models.js';
 import { queryMetrics } from '../../queries/query.js';
 import { metricSeries } from '../../queries/series.js';
 import { DAY_MS } from '../../time/bins.js';
 import { describeValidationError } from '../errors.js';
 import { queryTime } from '../query-time.js';
-import { errorResponses, json } from '../responses.js';
+import { json } from '../responses.js';
+import { jsonBody, modelFromPath, routesTagged } from '../route.js';
 import { newRouter } from '../router.js';
 import {
   metricsQuery,
@@ -19,46 +18,42 @@ import {
   runSummarySchema,
   seriesSchema,
 } from '../schemas.js';
-import { modelViewRoutes } from './model-views.js';
+import { modelViewRoutes, rangeOf } from './model-views.js';
 
-const series = createRoute({
+const route = routesTagged('Metrics');
+
+const series = route({
   method: 'get',
   path: '/v1/projects/{project_id}/models/{model_id}/metrics',
-  tags: ['Metrics'],
   summary: 'A metric as a time series, one point per bin in [start, end)',
   description:
     'Metric ids: jsd, psi (per input/output column); traffic; null/type/range/any_violation_count and _percentage ' +
     '(per column or `__ANY__`); data_count and the performance metrics of the model task. A bin with no data has ' +
     'count 0 and, except for counts, value null.',
   request: { params: modelParams, query: metricsQuery },
-  responses: { 200: json(seriesSchema, 'The series'), ...errorResponses },
+  responses: { 200: json(seriesSchema, 'The series') },
 });
 
-const many = createRoute({
+const many = route({
   method: 'post',
   path: '/v1/projects/{project_id}/models/{model_id}/metrics/query',
-  tags: ['Metrics'],
   summary: 'Many metric series over one range in one request (at most 500)',
   description:
     'Answers one series per query, in order, each exactly as GET .../metrics answers it. The profiles of the range ' +
     'are read once, so the cost grows with the number of bins, not with the number of queries. An invalid query ' +
-    'is a 400 naming its index (`queries[3].column`). A query may name a `segment` and, for drift metrics on drift bins, a `baseline` (`dataset`, `window:<start>:<end>`, `previous:<n>`).',
-  request: {
-    params: modelParams,
-    body: { required: true, content: { 'application/json': { schema: metricsQueryBody } } },
-  },
-  responses: { 200: json(metricsQueryAnswer, 'The series, one per query'), ...errorResponses },
+    'is a 400 naming its index (`queries[3].column`). A query may name a `segment` and, for drift metrics (jsd, psi, hellinger, chi_squared_p_value, ks_statistic, wasserstein), a `baseline` (`dataset`, `window:<start>:<end>`, `previous:<n>`).',
+  request: { params: modelParams, body: jsonBody(metricsQueryBody) },
+  responses: { 200: json(metricsQueryAnswer, 'The series, one per query') },
 });
 
-const run = createRoute({
+const run = route({
   method: 'post',
   path: '/v1/monitor/run',
-  tags: ['Metrics'],
   summary: 'Process everything pending now (admin token)',
   description:
     'Folds every change published so far into the metrics and finishes pending rebuilds, synchronously. In AWS the same work runs on a schedule. ' +
     'A change that cannot be folded is quarantined (GET /v1/admin/quarantine); a model whose metrics cannot be computed is listed in `failed` and retried by the next run, and the others are still brought up to date.',
-  responses: { 200: json(runSummarySchema, 'Done'), ...errorResponses },
+  responses: { 200: json(runSummarySchema, 'Done') },
 });
 
 /** A body time: epoch ms as a number, or a string read as the query string's times are. */
@@ -78,30 +73,23 @@ function bracketIndexes(message: string): string {
 export function metricRoutes() {
   return newRouter()
     .openapi(series, async (c) => {
-      const { project_id, model_id } = c.req.valid('param');
+      const { services, record } = await modelFromPath(c);
       const query = c.req.valid('query');
-      const services = c.get('services');
-      const record = await requireModel(services.registry, project_id, model_id);
-      const end = queryTime(query.end, 'end', services.clock());
-      const start = queryTime(query.start, 'start', end - 7 * DAY_MS);
       const answer = await metricSeries(services, record, {
         metric: query.metric,
         column: query.column,
         segment: query.segment,
         baseline: query.baseline,
         bin_size: query.bin_size,
-        start,
-        end,
+        ...rangeOf(services, query),
       });
       return c.json(answer, 200);
     })
     .openapi(
       many,
       async (c) => {
-        const { project_id, model_id } = c.req.valid('param');
+        const { services, record } = await modelFromPath(c);
         const body = c.req.valid('json');
-        const services = c.get('services');
-        const record = await requireModel(services.registry, project_id, model_id);
         const end = bodyTime(body.end, 'end', services.clock());
         const start = bodyTime(body.start, 'start', end - 7 * DAY_MS);
         const answer = await queryMetrics(services, record, {

@@ -1,12 +1,11 @@
 // Views of a model over a time range, each from one read of its profiles: a column's distribution over its
 // drift bins, and the model's health summary.
-import { createRoute } from '@hono/zod-openapi';
-import { requireModel } from '../../models/models.js';
 import { columnDistribution } from '../../queries/distributions.js';
 import { modelSummary } from '../../queries/summary.js';
 import { DAY_MS } from '../../time/bins.js';
 import { queryTime } from '../query-time.js';
-import { errorResponses, json } from '../responses.js';
+import { json } from '../responses.js';
+import { modelFromPath, routesTagged } from '../route.js';
 import { newRouter } from '../router.js';
 import {
   distributionSchema,
@@ -17,10 +16,11 @@ import {
 } from '../schemas.js';
 import type { Services } from '../services.js';
 
-const distributions = createRoute({
+const route = routesTagged('Metrics');
+
+const distributions = route({
   method: 'get',
   path: '/v1/projects/{project_id}/models/{model_id}/distributions',
-  tags: ['Metrics'],
   summary: "A column's distribution over its drift bins, per time bin",
   description:
     'The drift bins of an input or output column (numeric `(lower, upper]`, with null for an infinite end; ' +
@@ -28,23 +28,22 @@ const distributions = createRoute({
     "and each time bin's counts (zeros in a bin without data). A str column has no drift bins: 400. " +
     '`segment` restricts the counts to a segment, and its baseline to the baseline rows passing its filter.',
   request: { params: modelParams, query: distributionsQuery },
-  responses: { 200: json(distributionSchema, 'The distribution'), ...errorResponses },
+  responses: { 200: json(distributionSchema, 'The distribution') },
 });
 
-const summary = createRoute({
+const summary = route({
   method: 'get',
   path: '/v1/projects/{project_id}/models/{model_id}/summary',
-  tags: ['Metrics'],
   summary: "A model's health over a range",
   description:
     'Traffic per bin; per input and output column the latest and worst `jsd` and `any_violation_percentage` with ' +
     'their bins; the latest value of each performance metric of the task with its `data_count`; label coverage ' +
     'per bin (`data_count / traffic`); and the alert records of the range that are not resolved (at most 500).',
   request: { params: modelParams, query: summaryQuery },
-  responses: { 200: json(summarySchema, 'The summary'), ...errorResponses },
+  responses: { 200: json(summarySchema, 'The summary') },
 });
 
-function rangeOf(services: Services, query: { start?: string; end?: string }) {
+export function rangeOf(services: Services, query: { start?: string; end?: string }) {
   const end = queryTime(query.end, 'end', services.clock());
   return { start: queryTime(query.start, 'start', end - 7 * DAY_MS), end };
 }
@@ -52,10 +51,8 @@ function rangeOf(services: Services, query: { start?: string; end?: string }) {
 export function modelViewRoutes() {
   return newRouter()
     .openapi(distributions, async (c) => {
-      const { project_id, model_id } = c.req.valid('param');
+      const { services, record } = await modelFromPath(c);
       const query = c.req.valid('query');
-      const services = c.get('services');
-      const record = await requireModel(services.registry, project_id, model_id);
       const answer = await columnDistribution(services, record, {
         column: query.column,
         segment: query.segment,
@@ -65,10 +62,8 @@ export function modelViewRoutes() {
       return c.json(answer, 200);
     })
     .openapi(summary, async (c) => {
-      const { project_id, model_id } = c.req.valid('param');
+      const { services, record } = await modelFromPath(c);
       const query = c.req.valid('query');
-      const services = c.get('services');
-      const record = await requireModel(services.registry, project_id, model_id);
       const answer = await modelSummary(services, record, {
         bin_size: query.bin_size,
         ...rangeOf(services, query),

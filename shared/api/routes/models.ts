@@ -1,7 +1,7 @@
 // Model routes: registration, model info with its monitoring config, and drift bins.
-import { createRoute, z } from '@hono/zod-openapi';
 import { getModel, listModels, registerModel, setMonitoring } from '../../models/models.js';
-import { conflictResponse, errorResponses, json } from '../responses.js';
+import { conflictResponse, json } from '../responses.js';
+import { jsonBody, listPage, pageSchema, routesTagged } from '../route.js';
 import { newRouter } from '../router.js';
 import {
   listQuery,
@@ -12,53 +12,43 @@ import {
   projectParams,
 } from '../schemas.js';
 
-const register = createRoute({
+const route = routesTagged('Models');
+const model = '/v1/projects/{project_id}/models/{model_id}';
+
+const register = route({
   method: 'put',
-  path: '/v1/projects/{project_id}/models/{model_id}',
-  tags: ['Models'],
+  path: model,
   summary: 'Register a model against a baseline dataset',
   description:
     'Every named column must exist in the dataset. Model info is fixed once registered: a second PUT answers 409.',
-  request: {
-    params: modelParams,
-    body: { required: true, content: { 'application/json': { schema: modelBody } } },
-  },
-  responses: { 201: json(modelInfoSchema, 'Registered'), ...errorResponses, ...conflictResponse },
+  request: { params: modelParams, body: jsonBody(modelBody) },
+  responses: { 201: json(modelInfoSchema, 'Registered'), ...conflictResponse },
 });
 
-const get = createRoute({
+const get = route({
   method: 'get',
-  path: '/v1/projects/{project_id}/models/{model_id}',
-  tags: ['Models'],
+  path: model,
   summary: 'Model info, with its monitoring config',
   request: { params: modelParams },
-  responses: { 200: json(modelInfoSchema, 'Model info'), ...errorResponses },
+  responses: { 200: json(modelInfoSchema, 'Model info') },
 });
 
-const list = createRoute({
+const list = route({
   method: 'get',
   path: '/v1/projects/{project_id}/models',
-  tags: ['Models'],
   summary: "A project's models, in id order",
   request: { params: projectParams, query: listQuery },
-  responses: {
-    200: json(z.object({ items: z.array(modelInfoSchema), next_token: z.string().optional() }), 'Models'),
-    ...errorResponses,
-  },
+  responses: { 200: json(pageSchema(modelInfoSchema), 'Models') },
 });
 
-const monitoring = createRoute({
+const monitoring = route({
   method: 'put',
-  path: '/v1/projects/{project_id}/models/{model_id}/monitoring',
-  tags: ['Models'],
+  path: `${model}/monitoring`,
   summary: 'Set drift bin cut points per numeric column',
   description:
     'Bins are (-inf, e1], (e1, e2], ..., (ek, +inf). Columns left out use the baseline deciles. The config replaces the previous one.',
-  request: {
-    params: modelParams,
-    body: { required: true, content: { 'application/json': { schema: monitoringBody } } },
-  },
-  responses: { 200: json(modelInfoSchema, 'Model info with the new config'), ...errorResponses },
+  request: { params: modelParams, body: jsonBody(monitoringBody) },
+  responses: { 200: json(modelInfoSchema, 'Model info with the new config') },
 });
 
 export function modelRoutes() {
@@ -69,8 +59,11 @@ export function modelRoutes() {
     })
     .openapi(list, async (c) => {
       const { project_id } = c.req.valid('param');
-      const { limit, next_token } = c.req.valid('query');
-      return c.json(await listModels(c.get('services').registry, project_id, limit ?? 100, next_token), 200);
+      const { registry } = c.get('services');
+      const page = await listPage(c.req.valid('query'), (limit, nextToken) =>
+        listModels(registry, project_id, limit, nextToken),
+      );
+      return c.json(page, 200);
     })
     .openapi(get, async (c) => {
       const { project_id, model_id } = c.req.valid('param');

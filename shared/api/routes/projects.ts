@@ -1,30 +1,27 @@
 // Project routes: create (admin) and list (a scoped token sees only its projects).
-import { createRoute, z } from '@hono/zod-openapi';
 import { requireAdmin } from '../../auth/tokens.js';
 import { createProject, listProjects } from '../../projects/projects.js';
-import { conflictResponse, errorResponses, json } from '../responses.js';
+import { conflictResponse, json } from '../responses.js';
+import { jsonBody, listPage, pageSchema, routesTagged } from '../route.js';
 import { newRouter } from '../router.js';
 import { createProjectBody, listQuery, projectSchema } from '../schemas.js';
 
-const create = createRoute({
+const route = routesTagged('Projects');
+
+const create = route({
   method: 'post',
   path: '/v1/projects',
-  tags: ['Projects'],
   summary: 'Create a project (admin token)',
-  request: { body: { required: true, content: { 'application/json': { schema: createProjectBody } } } },
-  responses: { 201: json(projectSchema, 'Created'), ...errorResponses, ...conflictResponse },
+  request: { body: jsonBody(createProjectBody) },
+  responses: { 201: json(projectSchema, 'Created'), ...conflictResponse },
 });
 
-const list = createRoute({
+const list = route({
   method: 'get',
   path: '/v1/projects',
-  tags: ['Projects'],
   summary: 'List the projects the token may see',
   request: { query: listQuery },
-  responses: {
-    200: json(z.object({ items: z.array(projectSchema), next_token: z.string().optional() }), 'Projects'),
-    ...errorResponses,
-  },
+  responses: { 200: json(pageSchema(projectSchema), 'Projects') },
 });
 
 export function projectRoutes() {
@@ -35,7 +32,11 @@ export function projectRoutes() {
       return c.json(await createProject(c.get('services'), project_id), 201);
     })
     .openapi(list, async (c) => {
-      const { limit, next_token } = c.req.valid('query');
-      return c.json(await listProjects(c.get('services'), c.get('principal'), limit ?? 100, next_token), 200);
+      const services = c.get('services');
+      const principal = c.get('principal');
+      const page = await listPage(c.req.valid('query'), (limit, nextToken) =>
+        listProjects(services, principal, limit, nextToken),
+      );
+      return c.json(page, 200);
     });
 }

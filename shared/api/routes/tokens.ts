@@ -1,26 +1,27 @@
 // Token routes (admin only): create a project-scoped token, shown once; revoke it.
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { requireAdmin } from '../../auth/tokens.js';
-import { errorResponses, json } from '../responses.js';
+import { json } from '../responses.js';
+import { jsonBody, routesTagged } from '../route.js';
 import { newRouter } from '../router.js';
 import { createdTokenSchema, createTokenBody } from '../schemas.js';
 
-const create = createRoute({
+const route = routesTagged('Tokens');
+
+const create = route({
   method: 'post',
   path: '/v1/tokens',
-  tags: ['Tokens'],
   summary: 'Create a token allowed on the given projects (admin token); the secret is shown only here',
-  request: { body: { required: true, content: { 'application/json': { schema: createTokenBody } } } },
-  responses: { 201: json(createdTokenSchema, 'Created'), ...errorResponses },
+  request: { body: jsonBody(createTokenBody) },
+  responses: { 201: json(createdTokenSchema, 'Created') },
 });
 
-const revoke = createRoute({
+const revoke = route({
   method: 'delete',
   path: '/v1/tokens/{token_id}',
-  tags: ['Tokens'],
   summary: 'Revoke a token (admin token)',
   request: { params: z.object({ token_id: z.string().min(1).max(64) }) },
-  responses: { 204: { description: 'Revoked' }, ...errorResponses },
+  responses: { 204: { description: 'Revoked' } },
 });
 
 export function tokenRoutes() {

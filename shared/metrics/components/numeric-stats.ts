@@ -71,7 +71,8 @@ export const NUMERIC_STATS_COMPONENT: ColumnComponent<'numeric'> = {
     ) {
       throw new RangeError('not numeric statistics');
     }
-    let sketch = emptySketch();
+    // A sketch stored before sketches had a centre reads with centre 0, and stays so: its values are removable.
+    let sketch = emptySketch(body.shift);
     if (body.values !== null) for (const value of body.values) absorbIntoSketch(sketch, value, 1);
     else sketch = deserializeSketch(body.sketch);
     return {

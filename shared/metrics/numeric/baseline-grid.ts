@@ -51,6 +51,16 @@ export function buildBaselineGrid(sorted: ArrayLike<number>): BaselineGrid | nul
     const edge = sorted[invertedCdfRank(n, level)] as number;
     if (edges.length === 0 || edge > (edges[edges.length - 1] as number)) edges.push(edge);
   }
+  return baselineOnGrid(sorted, edges);
+}
+
+/**
+ * Ascending values counted on given edges: a part of the baseline (a segment's rows) on the whole baseline's grid,
+ * the grid its production profiles are folded on. Null without values.
+ */
+export function baselineOnGrid(sorted: ArrayLike<number>, edges: number[]): BaselineGrid | null {
+  const n = sorted.length;
+  if (n === 0) return null;
   const counts = new Array<number>(edges.length + 1).fill(0);
   const positionSums = new Array<number>(edges.length - 1).fill(0);
   const edgeCounts = new Array<number>(edges.length).fill(0);

@@ -1,5 +1,6 @@
 // The statistics of one numeric column over an hour: exact count, sum and sum of squares, min and max, the raw
-// values while there are at most RAW_LIMIT, a log-bucket quantile sketch, and counts on the baseline's grid.
+// values while there are at most RAW_LIMIT, a log-bucket quantile sketch centred on the baseline mean, and counts
+// on the baseline's grid.
 
 import { addExactInPlace, addTermsExactInPlace, combineExact, type ExactSum } from '../exact-sum.js';
 import {
@@ -61,7 +62,8 @@ export function emptyColumnStats(gridEdges: readonly number[] | null, shift = 0)
     min_count: 0,
     max_count: 0,
     values: [],
-    sketch: emptySketch(),
+    // The baseline mean is the sketch's centre too: its buckets then scale with the spread, not the offset.
+    sketch: emptySketch(shift),
     grid: gridEdges === null ? null : emptyHourGrid(gridEdges),
   };
 }

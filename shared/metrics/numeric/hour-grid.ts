@@ -9,6 +9,7 @@ import {
   exactValue,
 } from '../exact-sum.js';
 import { gridCell, POSITION_STEPS, positionIn } from './baseline-grid.js';
+import { decodeVarints, encodeVarints, unzigzag, zigzag } from './varints.js';
 
 export interface HourGrid {
   /** Values per cell, one more than the edges. */
@@ -178,29 +179,48 @@ export function hourCellIntegrals(grid: HourGrid, edges: readonly number[], n: n
   return integrals;
 }
 
-/** Stores only the cells holding values, as [cell, count, positions] triples: an hour of few values stays small. */
+/**
+ * Stores only the cells holding values: per cell, the gap since the previous one, its count and its position sum
+ * (zigzag varints in base64), so an hour of few values stays small and a busy one a few bytes a cell. Grids
+ * stored before as [cell, count, positions] triples in a JSON array still read.
+ */
 export function serializeHourGrid(grid: HourGrid): unknown {
   const cells: number[] = [];
+  let previous = -1;
   grid.counts.forEach((count, cell) => {
     const positions = cell >= 1 && cell <= grid.positions.length ? (grid.positions[cell - 1] as number) : 0;
-    if (count !== 0 || positions !== 0) cells.push(cell, count, positions);
+    if (count === 0 && positions === 0) return;
+    cells.push(cell - previous - 1, zigzag(count), zigzag(positions));
+    previous = cell;
   });
-  return { size: grid.counts.length, cells, below_sum: grid.below_sum, above_sum: grid.above_sum };
+  return {
+    size: grid.counts.length,
+    cells: encodeVarints(cells),
+    below_sum: grid.below_sum,
+    above_sum: grid.above_sum,
+  };
 }
 
 export function deserializeHourGrid(raw: unknown): HourGrid {
   const body = raw as { size?: unknown; cells?: unknown; below_sum?: unknown; above_sum?: unknown };
-  if (typeof body?.size !== 'number' || !Array.isArray(body.cells)) throw new RangeError('not an hour grid');
+  const encoded = typeof body?.cells === 'string';
+  if (typeof body?.size !== 'number' || !(encoded || Array.isArray(body.cells)))
+    throw new RangeError('not an hour grid');
   const grid: HourGrid = {
     counts: new Array<number>(body.size).fill(0),
     positions: new Array<number>(Math.max(body.size - 2, 0)).fill(0),
     below_sum: [...((body.below_sum as number[]) ?? [])],
     above_sum: [...((body.above_sum as number[]) ?? [])],
   };
-  for (let i = 0; i + 2 < body.cells.length; i += 3) {
-    const cell = body.cells[i] as number;
-    grid.counts[cell] = body.cells[i + 1] as number;
-    if (cell >= 1 && cell <= grid.positions.length) grid.positions[cell - 1] = body.cells[i + 2] as number;
+  const triples = encoded ? decodeVarints(body.cells as string) : (body.cells as number[]);
+  let cell = -1;
+  for (let i = 0; i + 2 < triples.length; i += 3) {
+    cell = encoded ? cell + 1 + (triples[i] as number) : (triples[i] as number);
+    const count = triples[i + 1] as number;
+    const positions = triples[i + 2] as number;
+    grid.counts[cell] = encoded ? unzigzag(count) : count;
+    if (cell >= 1 && cell <= grid.positions.length)
+      grid.positions[cell - 1] = encoded ? unzigzag(positions) : positions;
   }
   return grid;
 }

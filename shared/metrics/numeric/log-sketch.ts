@@ -1,32 +1,56 @@
-// A DDSketch-style quantile sketch (Masson, Rim and Lee, "DDSketch", VLDB 2019): values counted in log-spaced
-// buckets, so every quantile is within RELATIVE_ACCURACY of the true one; counts only, so removal is subtraction.
+// A DDSketch-style quantile sketch (Masson, Rim and Lee, "DDSketch", VLDB 2019) with a centre: a value on the
+// centre's side of centre/2 goes to a log-spaced bucket of its distance to the centre, any other to one of its
+// magnitude, so every bucket is within α of both |x| and |x - centre|. Counts only, so removal is subtraction.
+
+import {
+  addCountsToStore,
+  addToStore,
+  type BucketStore,
+  deserializeStore,
+  emptyStore,
+  fitsAtOnce,
+  MAX_BUCKETS,
+  mergeStores,
+  serializeStore,
+  storeCount,
+} from './bucket-store.js';
 
 /** α: a bucket's representative is within 0.5% of every value in it, well inside the contract's 1%. */
 export const RELATIVE_ACCURACY = 0.005;
 const GAMMA = (1 + RELATIVE_ACCURACY) / (1 - RELATIVE_ACCURACY);
 const LOG_GAMMA = Math.log(GAMMA);
+
+export { MAX_BUCKETS } from './bucket-store.js';
+
 /**
- * Buckets per sign. 2,048 buckets of ratio γ span 9 decades of magnitude; beyond that the lowest buckets are
- * collapsed into one, as DDSketch's collapsing-lowest store does, so an item never grows with the data's range.
+ * With centre c ≠ 0, the values beyond c/2 on c's side (x > c/2 for c > 0) are kept by |x - c|, which there is
+ * below |x|: a bucket's width then scales with the distance to the centre (the column's spread) rather than with
+ * the magnitude, however far from 0 the column sits. The other values are kept by |x|, which there is at most
+ * |x - c|. Either way a bucket is within α of both. A sketch stored before centres existed has centre 0: every
+ * value by |x|, as DDSketch.
  */
-export const MAX_BUCKETS = 2048;
-
-/** Counts of consecutive bucket indexes from `offset`; trimmed, so the first and last counts are never 0. */
-export interface BucketStore {
-  offset: number;
-  counts: number[];
-}
-
 export interface LogSketch {
+  centre: number;
+  /** Values equal to 0, then values kept by |x|, by the bucket of their magnitude. */
   zero: number;
-  /** Positive values by bucket. */
   positive: BucketStore;
-  /** Negative values by the bucket of their magnitude. */
   negative: BucketStore;
+  /** Values equal to the centre, then values kept by |x - centre|, by the bucket of that distance. */
+  at_centre: number;
+  above: BucketStore;
+  below: BucketStore;
 }
 
-export function emptySketch(): LogSketch {
-  return { zero: 0, positive: { offset: 0, counts: [] }, negative: { offset: 0, counts: [] } };
+export function emptySketch(centre = 0): LogSketch {
+  return {
+    centre: centre + 0,
+    zero: 0,
+    positive: emptyStore(),
+    negative: emptyStore(),
+    at_centre: 0,
+    above: emptyStore(),
+    below: emptyStore(),
+  };
 }
 
 /** Bucket i holds magnitudes in (γ^(i-1), γ^i]. */
@@ -40,21 +64,43 @@ export function bucketValue(index: number): number {
   return (2 * GAMMA ** index) / (GAMMA + 1);
 }
 
+/** The upper end of bucket i, γ^i, computed as bucketIndex inverts it. */
+export function bucketTop(index: number): number {
+  return Math.exp(index * LOG_GAMMA);
+}
+
+/** Whether a value is kept by its distance to the centre. */
+function isCentred(centre: number, value: number): boolean {
+  return centre > 0 ? value > centre * 0.5 : centre < 0 && value < centre * 0.5;
+}
+
 /** Adds (sign 1) or removes (sign -1) one finite value, in place; allocates only when a store's range grows. */
 export function absorbIntoSketch(sketch: LogSketch, value: number, sign: 1 | -1): void {
-  if (value > 0) addToStore(sketch.positive, bucketIndex(value), sign);
+  if (isCentred(sketch.centre, value)) {
+    const distance = value - sketch.centre;
+    if (distance > 0) addToStore(sketch.above, bucketIndex(distance), sign);
+    else if (distance < 0) addToStore(sketch.below, bucketIndex(-distance), sign);
+    else sketch.at_centre += sign;
+  } else if (value > 0) addToStore(sketch.positive, bucketIndex(value), sign);
   else if (value < 0) addToStore(sketch.negative, bucketIndex(-value), sign);
   else sketch.zero += sign;
 }
 
-/** Bucket indexes of a batch, and the batch's count per bucket: scratch reused across calls (the fold is single-threaded). */
+/** A value counted by zero or at_centre, not in a store. */
+const POINT = 4;
+
+/** Per value of a batch, its store and bucket, and per store its buckets' counts: scratch reused across calls. */
+let batchStores = new Uint8Array(1024);
 let batchIndexes = new Int32Array(1024);
-const bucketCounts = new Float64Array(MAX_BUCKETS);
+const lows = new Int32Array(4);
+const highs = new Int32Array(4);
+const starts = new Int32Array(4);
+const tally = new Float64Array(4 * MAX_BUCKETS);
 
 /**
- * absorbIntoSketch for `length` values at once, with one sign: the same sketch as absorbing them one by one. When
- * a store and the batch's buckets span at most MAX_BUCKETS, no collapse can happen in any order, so the counts per
- * bucket are added at once; otherwise the values go one by one, in order, as collapses depend on it.
+ * absorbIntoSketch for `length` values at once, with one sign: the same sketch as absorbing them one by one. One
+ * pass finds each value's store and bucket, a second counts them per bucket for every store the batch fits at once
+ * (fitsAtOnce); a store it does not fit takes its values one by one, in order.
  */
 export function absorbManyIntoSketch(
   sketch: LogSketch,
@@ -62,244 +108,130 @@ export function absorbManyIntoSketch(
   length: number,
   sign: 1 | -1,
 ): void {
-  if (batchIndexes.length < length) batchIndexes = new Int32Array(Math.max(length, 2 * batchIndexes.length));
+  if (batchIndexes.length < length) {
+    batchIndexes = new Int32Array(Math.max(length, 2 * batchIndexes.length));
+    batchStores = new Uint8Array(batchIndexes.length);
+  }
+  const stores = batchStores;
   const indexes = batchIndexes;
+  lows.fill(0x7fffffff);
+  highs.fill(-0x7fffffff);
+  const centre = sketch.centre;
+  const half = centre * 0.5;
   let zeros = 0;
-  let positiveLow = 0x7fffffff;
-  let positiveHigh = -0x7fffffff;
-  let negativeLow = 0x7fffffff;
-  let negativeHigh = -0x7fffffff;
+  let centres = 0;
   for (let i = 0; i < length; i++) {
     const value = values[i] as number;
-    if (value > 0) {
-      const index = bucketIndex(value);
-      indexes[i] = index;
-      if (index < positiveLow) positiveLow = index;
-      if (index > positiveHigh) positiveHigh = index;
-    } else if (value < 0) {
-      const index = bucketIndex(-value);
-      indexes[i] = index;
-      if (index < negativeLow) negativeLow = index;
-      if (index > negativeHigh) negativeHigh = index;
-    } else zeros++;
+    const centred = centre > 0 ? value > half : centre < 0 && value < half;
+    const distance = centred ? value - centre : value;
+    if (distance === 0) {
+      if (centred) centres++;
+      else zeros++;
+      stores[i] = POINT;
+      continue;
+    }
+    // NEGATIVE 0, POSITIVE 1, BELOW 2, ABOVE 3.
+    const store = (centred ? 2 : 0) + (distance > 0 ? 1 : 0);
+    const index = bucketIndex(distance > 0 ? distance : -distance);
+    stores[i] = store;
+    indexes[i] = index;
+    if (index < (lows[store] as number)) lows[store] = index;
+    if (index > (highs[store] as number)) highs[store] = index;
   }
   sketch.zero += sign * zeros;
-  if (positiveLow <= positiveHigh) {
-    addBatchToStore(sketch.positive, values, indexes, length, 1, positiveLow, positiveHigh, sign);
-  }
-  if (negativeLow <= negativeHigh) {
-    addBatchToStore(sketch.negative, values, indexes, length, -1, negativeLow, negativeHigh, sign);
-  }
-}
-
-function addBatchToStore(
-  store: BucketStore,
-  values: Float64Array,
-  indexes: Int32Array,
-  length: number,
-  side: 1 | -1,
-  low: number,
-  high: number,
-  sign: 1 | -1,
-): void {
-  const counts = store.counts;
-  const empty = counts.length === 0;
-  const first = empty ? low : Math.min(low, store.offset);
-  const last = empty ? high : Math.max(high, store.offset + counts.length - 1);
-  if (last - first >= MAX_BUCKETS) {
-    for (let i = 0; i < length; i++) {
-      if ((values[i] as number) * side > 0) addToStore(store, indexes[i] as number, sign);
+  sketch.at_centre += sign * centres;
+  const targets = [sketch.negative, sketch.positive, sketch.below, sketch.above];
+  let counted = 0;
+  for (let store = 0; store < 4; store++) {
+    const [low, high] = [lows[store] as number, highs[store] as number];
+    if (low > high || !fitsAtOnce(targets[store] as BucketStore, low, high)) {
+      starts[store] = -1;
+      continue;
     }
-    return;
+    starts[store] = counted;
+    tally.fill(0, counted, counted + high - low + 1);
+    counted += high - low + 1;
   }
-  const span = high - low + 1;
-  const tally = bucketCounts;
-  tally.fill(0, 0, span);
   for (let i = 0; i < length; i++) {
-    if ((values[i] as number) * side > 0) {
-      const at = (indexes[i] as number) - low;
-      tally[at] = (tally[at] as number) + 1;
-    }
+    const store = stores[i] as number;
+    if (store === POINT) continue;
+    const start = starts[store] as number;
+    if (start < 0) continue;
+    const at = start + (indexes[i] as number) - (lows[store] as number);
+    tally[at] = (tally[at] as number) + 1;
   }
-  // Widen the store to [first, last] once, add every bucket's count, then trim: the store's form is canonical.
-  if (empty) store.offset = first;
-  const grow = store.offset - first;
-  const size = last - first + 1;
-  const oldLength = counts.length;
-  // Pushed rather than lengthened, so the array stays packed.
-  for (let i = oldLength; i < size; i++) counts.push(0);
-  if (grow > 0) {
-    for (let i = oldLength - 1; i >= 0; i--) counts[i + grow] = counts[i] as number;
-    for (let i = 0; i < grow; i++) counts[i] = 0;
+  for (let store = 0; store < 4; store++) {
+    const [low, high] = [lows[store] as number, highs[store] as number];
+    if (low > high) continue;
+    const target = targets[store] as BucketStore;
+    const start = starts[store] as number;
+    if (start >= 0) addCountsToStore(target, tally, start, low, high, sign);
+    else
+      for (let i = 0; i < length; i++)
+        if (stores[i] === store) addToStore(target, indexes[i] as number, sign);
   }
-  store.offset = first;
-  const base = low - first;
-  for (let i = 0; i < span; i++) {
-    const count = tally[i] as number;
-    if (count !== 0) counts[base + i] = (counts[base + i] as number) + sign * count;
-  }
-  if (counts[0] === 0 || counts[counts.length - 1] === 0) trim(store);
-}
-
-function addToStore(store: BucketStore, wanted: number, delta: number): void {
-  const counts = store.counts;
-  let index = wanted;
-  if (counts.length === 0) {
-    store.offset = index;
-    counts.push(delta);
-    return;
-  }
-  const top = store.offset + counts.length - 1;
-  if (index > top) {
-    const lowest = index - MAX_BUCKETS + 1;
-    if (lowest > store.offset) collapseBelow(store, lowest);
-    for (let i = store.offset + counts.length; i <= index; i++) counts.push(0);
-  } else if (index < store.offset) {
-    index = Math.max(index, top - MAX_BUCKETS + 1);
-    const grow = store.offset - index;
-    if (grow > 0) {
-      counts.length += grow;
-      for (let i = counts.length - 1; i >= grow; i--) counts[i] = counts[i - grow] as number;
-      for (let i = 0; i < grow; i++) counts[i] = 0;
-      store.offset = index;
-    }
-  }
-  const position = index - store.offset;
-  counts[position] = (counts[position] as number) + delta;
-  if (counts[position] === 0 && (position === 0 || position === counts.length - 1)) trim(store);
-}
-
-/** Folds every bucket below `lowest` into bucket `lowest`. */
-function collapseBelow(store: BucketStore, lowest: number): void {
-  const counts = store.counts;
-  const dropped = Math.min(lowest - store.offset, counts.length);
-  let folded = 0;
-  for (let i = 0; i < dropped; i++) folded += counts[i] as number;
-  if (dropped === counts.length) {
-    counts.length = 1;
-    counts[0] = folded;
-  } else {
-    for (let i = dropped; i < counts.length; i++) counts[i - dropped] = counts[i] as number;
-    counts.length -= dropped;
-    counts[0] = (counts[0] as number) + folded;
-  }
-  store.offset = lowest;
-  trim(store);
-}
-
-/** Drops zero counts at both ends, so equal contents always have equal stores. */
-function trim(store: BucketStore): void {
-  const counts = store.counts;
-  while (counts.length > 0 && counts[counts.length - 1] === 0) counts.length--;
-  let leading = 0;
-  while (leading < counts.length && counts[leading] === 0) leading++;
-  if (leading > 0) {
-    for (let i = leading; i < counts.length; i++) counts[i - leading] = counts[i] as number;
-    counts.length -= leading;
-    store.offset += leading;
-  }
-  if (counts.length === 0) store.offset = 0;
-}
-
-export function mergeSketches(a: LogSketch, b: LogSketch): LogSketch {
-  return {
-    zero: a.zero + b.zero,
-    positive: mergeStores(a.positive, b.positive),
-    negative: mergeStores(a.negative, b.negative),
-  };
-}
-
-function mergeStores(a: BucketStore, b: BucketStore): BucketStore {
-  if (b.counts.length === 0) return { offset: a.offset, counts: [...a.counts] };
-  if (a.counts.length === 0) return { offset: b.offset, counts: [...b.counts] };
-  const top = Math.max(a.offset + a.counts.length, b.offset + b.counts.length) - 1;
-  const offset = Math.max(Math.min(a.offset, b.offset), top - MAX_BUCKETS + 1);
-  const counts = new Array<number>(top - offset + 1).fill(0);
-  for (const store of [a, b]) {
-    store.counts.forEach((count, i) => {
-      const position = Math.max(store.offset + i - offset, 0);
-      counts[position] = (counts[position] as number) + count;
-    });
-  }
-  const merged = { offset, counts };
-  trim(merged);
-  return merged;
-}
-
-export function sketchCount(sketch: LogSketch): number {
-  let total = sketch.zero;
-  for (const count of sketch.positive.counts) total += count;
-  for (const count of sketch.negative.counts) total += count;
-  return total;
-}
-
-/** The representative of the value of 0-based rank `rank` in ascending order. */
-export function sketchValueAtRank(sketch: LogSketch, rank: number): number {
-  let seen = 0;
-  const negative = sketch.negative;
-  for (let i = negative.counts.length - 1; i >= 0; i--) {
-    seen += negative.counts[i] as number;
-    if (seen > rank) return -bucketValue(negative.offset + i);
-  }
-  seen += sketch.zero;
-  if (seen > rank) return 0;
-  const positive = sketch.positive;
-  for (let i = 0; i < positive.counts.length; i++) {
-    seen += positive.counts[i] as number;
-    if (seen > rank) return bucketValue(positive.offset + i);
-  }
-  const last = positive.counts.length > 0 ? bucketValue(positive.offset + positive.counts.length - 1) : 0;
-  return last;
 }
 
 /**
- * Stores as [offset, counts] with the counts as zigzag varints in base64 ([] when empty): a busy hour's
- * thousands of small counts take one or two bytes each instead of a JSON number and a comma.
+ * Merges counts bucket by bucket. A sketch stored before centres existed (centre 0) merges with a centred one
+ * exactly: its buckets by |x| are the centred sketch's own buckets by |x|, which may then also hold values beyond
+ * centre/2 (read as such: sketch-read.ts).
  */
+export function mergeSketches(a: LogSketch, b: LogSketch): LogSketch {
+  if (a.centre !== b.centre && a.centre !== 0 && b.centre !== 0)
+    throw new RangeError('cannot merge sketches of different centres');
+  return {
+    centre: a.centre !== 0 ? a.centre : b.centre,
+    zero: a.zero + b.zero,
+    positive: mergeStores(a.positive, b.positive),
+    negative: mergeStores(a.negative, b.negative),
+    at_centre: a.at_centre + b.at_centre,
+    above: mergeStores(a.above, b.above),
+    below: mergeStores(a.below, b.below),
+  };
+}
+
+export function sketchCount(sketch: LogSketch): number {
+  return (
+    sketch.zero +
+    sketch.at_centre +
+    storeCount(sketch.positive) +
+    storeCount(sketch.negative) +
+    storeCount(sketch.above) +
+    storeCount(sketch.below)
+  );
+}
+
+/** Only the stores a sketch uses: one without a centre reads, and is written, as before centres existed. */
 export function serializeSketch(sketch: LogSketch): unknown {
-  const store = (s: BucketStore) => (s.counts.length === 0 ? [] : [s.offset, encodeCounts(s.counts)]);
-  return { zero: sketch.zero, positive: store(sketch.positive), negative: store(sketch.negative) };
+  const uncentred = {
+    zero: sketch.zero,
+    positive: serializeStore(sketch.positive),
+    negative: serializeStore(sketch.negative),
+  };
+  if (sketch.centre === 0) return uncentred;
+  return {
+    ...uncentred,
+    centre: sketch.centre,
+    at_centre: sketch.at_centre,
+    above: serializeStore(sketch.above),
+    below: serializeStore(sketch.below),
+  };
 }
 
 export function deserializeSketch(raw: unknown): LogSketch {
-  const body = raw as { zero?: unknown; positive?: unknown; negative?: unknown };
-  const store = (value: unknown): BucketStore => {
-    if (!Array.isArray(value)) throw new RangeError('not a sketch store');
-    if (value.length === 0) return { offset: 0, counts: [] };
-    const [offset, counts] = value as [unknown, unknown];
-    if (typeof offset !== 'number' || typeof counts !== 'string') throw new RangeError('not a sketch store');
-    return { offset, counts: decodeCounts(counts) };
-  };
+  const body = raw as Record<string, unknown>;
   if (typeof body?.zero !== 'number') throw new RangeError('not a sketch');
-  return { zero: body.zero, positive: store(body.positive), negative: store(body.negative) };
-}
-
-function encodeCounts(counts: readonly number[]): string {
-  const bytes: number[] = [];
-  for (const count of counts) {
-    // Zigzag keeps a (transient) negative count short; counts stay far below 2^52.
-    let rest = count >= 0 ? count * 2 : -count * 2 - 1;
-    while (rest >= 128) {
-      bytes.push((rest % 128) + 128);
-      rest = Math.floor(rest / 128);
-    }
-    bytes.push(rest);
-  }
-  return Buffer.from(bytes).toString('base64');
-}
-
-function decodeCounts(text: string): number[] {
-  const bytes = Buffer.from(text, 'base64');
-  const counts: number[] = [];
-  let value = 0;
-  let scale = 1;
-  for (const byte of bytes) {
-    value += (byte % 128) * scale;
-    if (byte < 128) {
-      counts.push(value % 2 === 0 ? value / 2 : -(value + 1) / 2);
-      value = 0;
-      scale = 1;
-    } else scale *= 128;
-  }
-  return counts;
+  const centre = body.centre ?? 0;
+  const atCentre = body.at_centre ?? 0;
+  if (typeof centre !== 'number' || typeof atCentre !== 'number') throw new RangeError('not a sketch');
+  return {
+    centre,
+    zero: body.zero,
+    positive: deserializeStore(body.positive),
+    negative: deserializeStore(body.negative),
+    at_centre: atCentre,
+    above: deserializeStore(body.above),
+    below: deserializeStore(body.below),
+  };
 }

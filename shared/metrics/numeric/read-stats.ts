@@ -4,7 +4,7 @@
 import { combineExact, exactValue, multiplyExact } from '../exact-sum.js';
 import { invertedCdfRank } from './baseline-grid.js';
 import type { ColumnStats } from './column-stats.js';
-import { sketchValueAtRank } from './log-sketch.js';
+import { sketchValueAtRank } from './sketch-read.js';
 
 export function statsMean(stats: ColumnStats): number | null {
   return stats.count > 0 ? exactValue(stats.sum) / stats.count : null;

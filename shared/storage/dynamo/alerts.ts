@@ -1,11 +1,11 @@
 // Alert rules, records, incidents and notification claims in the profiles table. Rules name up to 500 columns and
 // records carry delivery errors, so their documents go through large-items rather than trusting them to stay small.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertRecord, AlertRule, Incident } from '../../alerts/types.js';
 import type { AlertStore, IncidentChange } from '../alerts.js';
 import { type ModelRef, modelKey } from '../profiles.js';
-import { encodeNextToken, queryAll, startKeyOf } from './client.js';
+import { queryPage, queryPartition } from './client.js';
 import { DynamoIncidents } from './incidents.js';
 import { type Item, LargeItemStore, partKeysOf } from './large-items.js';
 
@@ -37,11 +37,10 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async listRules(model: ModelRef): Promise<AlertRule[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `RULES#${modelKey(model)}` },
-      ConsistentRead: true,
+    const items = await queryPartition(this.client, {
+      tableName: this.tableName,
+      pk: `RULES#${modelKey(model)}`,
+      consistentRead: true,
     });
     const rules = await this.documents<AlertRule>(items);
     return rules.sort((a, b) => a.created_at - b.created_at);
@@ -78,25 +77,17 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async listRecords(model: ModelRef, start: number, end: number, limit: number, nextToken?: string) {
-    const startKey = startKeyOf(nextToken, `ALERTS#${modelKey(model)}`);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: {
-          ':pk': `ALERTS#${modelKey(model)}`,
-          ':from': pad(Math.max(0, start)),
-          ':to': `${pad(Math.max(0, end - 1))}#\uffff`,
-        },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    return {
-      items: await this.documents<AlertRecord>(result.Items ?? []),
-      nextToken: encodeNextToken(result.LastEvaluatedKey),
+    const query = {
+      tableName: this.tableName,
+      pk: `ALERTS#${modelKey(model)}`,
+      sk: {
+        condition: 'sk BETWEEN :from AND :to',
+        values: { ':from': pad(Math.max(0, start)), ':to': `${pad(Math.max(0, end - 1))}#\uffff` },
+      },
+      newestFirst: true,
     };
+    const page = await queryPage(this.client, query, limit, nextToken);
+    return { ...page, items: await this.documents<AlertRecord>(page.items) };
   }
 
   private async documents<T>(items: Item[]): Promise<T[]> {

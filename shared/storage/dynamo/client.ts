@@ -1,6 +1,11 @@
 // One DynamoDB document client per process, configured from the environment (AWS) or the local runner.
 import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, paginateQuery, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  paginateQuery,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { InvalidInput } from '../../errors.js';
 
 export interface TableNames {
@@ -62,4 +67,54 @@ export async function queryAll(
   const items: Record<string, unknown>[] = [];
   for await (const page of paginateQuery({ client }, input)) items.push(...(page.Items ?? []));
   return items;
+}
+
+/** One partition of a table, with an optional condition on the sort key beside `pk = :pk`. */
+export interface PartitionQuery {
+  tableName: string;
+  pk: string;
+  /** Joined to `pk = :pk` with AND; `values` holds the placeholders it names. */
+  sk?: { condition: string; values: Record<string, unknown> };
+  newestFirst?: boolean;
+  consistentRead?: boolean;
+}
+
+/** The items of a partition whose sort key starts with `prefix`. */
+export function skBeginsWith(prefix: string): PartitionQuery['sk'] {
+  return { condition: 'begins_with(sk, :prefix)', values: { ':prefix': prefix } };
+}
+
+function partitionInput(query: PartitionQuery): QueryCommandInput {
+  return {
+    TableName: query.tableName,
+    KeyConditionExpression: query.sk ? `pk = :pk AND ${query.sk.condition}` : 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': query.pk, ...query.sk?.values },
+    ...(query.newestFirst ? { ScanIndexForward: false } : {}),
+    ...(query.consistentRead ? { ConsistentRead: true } : {}),
+  };
+}
+
+/** Every item of a partition. */
+export function queryPartition(
+  client: DynamoDBDocumentClient,
+  query: PartitionQuery,
+): Promise<Record<string, unknown>[]> {
+  return queryAll(client, partitionInput(query));
+}
+
+/**
+ * One page of a partition: at most `limit` items from where `nextToken` left off (a 400 for a token of another
+ * list), and the token of the next page when there is one.
+ */
+export async function queryPage(
+  client: DynamoDBDocumentClient,
+  query: PartitionQuery,
+  limit: number,
+  nextToken: string | undefined,
+): Promise<{ items: Record<string, unknown>[]; nextToken?: string }> {
+  const startKey = startKeyOf(nextToken, query.pk);
+  const result = await client.send(
+    new QueryCommand({ ...partitionInput(query), Limit: limit, ExclusiveStartKey: startKey }),
+  );
+  return { items: result.Items ?? [], nextToken: encodeNextToken(result.LastEvaluatedKey) };
 }

@@ -1,4 +1,4 @@
-// Creates the tables of shared/storage/tables.ts where they are missing: for the local run and tests,
+// Creates the tables of table-designs.ts where they are missing: for the local run and tests,
 // which have no CloudFormation. The CDK stack declares the same designs.
 import {
   type AttributeDefinition,
@@ -7,8 +7,8 @@ import {
   type DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { ALL_TABLES, type TableDesign } from '../tables.js';
 import type { TableNames } from './client.js';
+import { ALL_TABLES, type TableDesign } from './table-designs.js';
 
 function attributeDefinitions(design: TableDesign): AttributeDefinition[] {
   const names = new Set([design.partitionKey, ...(design.sortKey ? [design.sortKey] : [])]);

@@ -3,7 +3,7 @@
 
 import type { StoredEvent } from '../../schema/types.js';
 import type { EventKey, NewEvent } from '../events.js';
-import { EVENT_HOUR_SHARDS } from '../tables.js';
+import { EVENT_HOUR_SHARDS } from './table-designs.js';
 
 export interface EventItem {
   pk: string;

@@ -11,11 +11,11 @@ import { type ChangeRecord, changeRecord } from '../../feed/change-record.js';
 import { STREAM_JOURNAL, type WriteJournal, writeIdOf } from '../../feed/write-journal.js';
 import type { StoredEvent } from '../../schema/types.js';
 import type { EventKey, EventRevision, EventStore, InsertManyResult, NewEvent } from '../events.js';
-import { EVENT_HOUR_SHARDS } from '../tables.js';
 import { batchGetAll } from './batch-get.js';
 import { backoff } from './batch-write.js';
 import { queryAll } from './client.js';
 import { decodeValues, encodeValues, eventPartitionKey, fromItem, toItem } from './event-items.js';
+import { EVENT_HOUR_SHARDS, EVENTS_BY_HOUR_INDEX } from './table-designs.js';
 
 /** Conditional puts in flight per batch: BatchWriteItem takes no conditions, so each insert is its own put. */
 const INSERT_CONCURRENCY = 32;
@@ -208,7 +208,7 @@ export class DynamoEventStore implements EventStore {
       Array.from({ length: EVENT_HOUR_SHARDS }, (_, shard) =>
         queryAll(this.client, {
           TableName: this.tableName,
-          IndexName: 'by_hour',
+          IndexName: EVENTS_BY_HOUR_INDEX,
           KeyConditionExpression: 'hour_shard = :key',
           ExpressionAttributeValues: { ':key': `${projectId}/${modelId}/${hour}/${shard}` },
         }),

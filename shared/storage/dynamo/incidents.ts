@@ -1,18 +1,12 @@
 // Incidents in the profiles table: one small item each (the document and its revision, which every write is
 // conditional on), and a marker per incident not yet settled, so a run lists only those.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isSettled } from '../../alerts/incidents.js';
 import type { Incident } from '../../alerts/types.js';
 import type { IncidentChange } from '../alerts.js';
 import { type ModelRef, modelKey } from '../profiles.js';
-import { encodeNextToken, queryAll, startKeyOf } from './client.js';
+import { queryPage, queryPartition } from './client.js';
 
 // Writers of one incident are the model's monitor run (under its lease) and the API's acknowledge and snooze:
 // a handful of retries outlasts any realistic contention.
@@ -69,29 +63,16 @@ export class DynamoIncidents {
 
   async list(model: ModelRef, limit: number, nextToken?: string) {
     const pk = `INCIDENTS#${modelKey(model)}`;
-    const startKey = startKeyOf(nextToken, pk);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    return {
-      items: (result.Items ?? []).map((item) => JSON.parse(item.doc as string) as Incident),
-      nextToken: encodeNextToken(result.LastEvaluatedKey),
-    };
+    const query = { tableName: this.tableName, pk, newestFirst: true };
+    const page = await queryPage(this.client, query, limit, nextToken);
+    return { ...page, items: page.items.map((item) => JSON.parse(item.doc as string) as Incident) };
   }
 
   async listActive(model: ModelRef): Promise<Incident[]> {
-    const markers = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `ACTIVE_INCIDENTS#${modelKey(model)}` },
-      ConsistentRead: true,
+    const markers = await queryPartition(this.client, {
+      tableName: this.tableName,
+      pk: `ACTIVE_INCIDENTS#${modelKey(model)}`,
+      consistentRead: true,
     });
     const found = await Promise.all(markers.map((marker) => this.get(model, marker.sk as string)));
     const active: Incident[] = [];

@@ -1,9 +1,9 @@
 // Quarantined changes in the profiles table, one partition for all of them (poison is rare, and the admin list
 // reads across every project): pk=QUARANTINE, sk=<change time>#<record id>.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { QuarantinedChange, QuarantineStore } from '../quarantine.js';
-import { encodeNextToken, startKeyOf } from './client.js';
+import { queryPage } from './client.js';
 
 const PK = 'QUARANTINE';
 const sortKey = (entry: QuarantinedChange) =>
@@ -32,20 +32,12 @@ export class DynamoQuarantineStore implements QuarantineStore {
   }
 
   async list(limit: number, nextToken?: string) {
-    const startKey = startKeyOf(nextToken, PK);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': PK },
-        ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: startKey,
-      }),
+    const page = await queryPage(
+      this.client,
+      { tableName: this.tableName, pk: PK, newestFirst: true },
+      limit,
+      nextToken,
     );
-    return {
-      items: (result.Items ?? []).map((item) => JSON.parse(item.doc as string) as QuarantinedChange),
-      nextToken: encodeNextToken(result.LastEvaluatedKey),
-    };
+    return { ...page, items: page.items.map((item) => JSON.parse(item.doc as string) as QuarantinedChange) };
   }
 }

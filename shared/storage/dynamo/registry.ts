@@ -2,7 +2,7 @@
 // through large-items: a model's column types and drift bins grow with its width.
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { AlreadyExists, NotFound } from '../../errors.js';
 import type {
   DatasetClaim,
@@ -15,7 +15,7 @@ import type {
   TokenRecord,
   UploadRecord,
 } from '../registry.js';
-import { encodeNextToken, queryAll, startKeyOf } from './client.js';
+import { queryPage, queryPartition, skBeginsWith } from './client.js';
 import { type Bodies, LargeItemStore } from './large-items.js';
 
 const PROJECTS = 'PROJECTS';
@@ -49,19 +49,8 @@ export class DynamoRegistryStore implements RegistryStore {
     limit: number,
     nextToken?: string,
   ): Promise<{ items: ProjectRecord[]; nextToken?: string }> {
-    const startKey = startKeyOf(nextToken, PROJECTS);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': PROJECTS },
-        Limit: limit,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    const bodies = await this.large.resolve(result.Items ?? [], BODIES);
-    const items = bodies.map((body) => documentOf<ProjectRecord>(body));
-    return { items, nextToken: encodeNextToken(result.LastEvaluatedKey) };
+    const page = await queryPage(this.client, { tableName: this.tableName, pk: PROJECTS }, limit, nextToken);
+    return { ...page, items: await this.documents<ProjectRecord>(page.items) };
   }
 
   async createDataset(dataset: DatasetRecord): Promise<void> {
@@ -161,34 +150,24 @@ export class DynamoRegistryStore implements RegistryStore {
     limit: number,
     nextToken?: string,
   ): Promise<{ items: ModelRecord[]; nextToken?: string }> {
-    const pk = projectKey(projectId);
-    const startKey = startKeyOf(nextToken, pk);
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': 'MODEL#' },
-        Limit: limit,
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    const bodies = await this.large.resolve(result.Items ?? [], BODIES);
-    return {
-      items: bodies.map((body) => documentOf<ModelRecord>(body)),
-      nextToken: encodeNextToken(result.LastEvaluatedKey),
+    const query = {
+      tableName: this.tableName,
+      pk: projectKey(projectId),
+      sk: skBeginsWith('MODEL#'),
+      consistentRead: true,
     };
+    const page = await queryPage(this.client, query, limit, nextToken);
+    return { ...page, items: await this.documents<ModelRecord>(page.items) };
   }
 
   async listSegments(projectId: string, modelId: string): Promise<SegmentRecord[]> {
-    const items = await queryAll(this.client, {
-      TableName: this.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': projectKey(projectId), ':prefix': segmentSk(modelId) },
-      ConsistentRead: true,
+    const items = await queryPartition(this.client, {
+      tableName: this.tableName,
+      pk: projectKey(projectId),
+      sk: skBeginsWith(segmentSk(modelId)),
+      consistentRead: true,
     });
-    const bodies = await this.large.resolve(items, BODIES);
-    return bodies.map((body) => documentOf<SegmentRecord>(body));
+    return this.documents<SegmentRecord>(items);
   }
 
   async deleteSegment(projectId: string, modelId: string, segmentId: string): Promise<boolean> {
@@ -230,6 +209,12 @@ export class DynamoRegistryStore implements RegistryStore {
 
   async getUpload(projectId: string, uploadId: string): Promise<UploadRecord | undefined> {
     return this.get<UploadRecord>(projectKey(projectId), `UPLOAD#${uploadId}`);
+  }
+
+  /** The documents of listed items, their bodies read from parts where they are not inline. */
+  private async documents<T>(items: Record<string, unknown>[]): Promise<T[]> {
+    const bodies = await this.large.resolve(items, BODIES);
+    return bodies.map((body) => documentOf<T>(body));
   }
 
   private async get<T>(pk: string, sk: string): Promise<T | undefined> {

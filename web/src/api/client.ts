@@ -11,7 +11,9 @@ import type {
   ModelInfo,
   ModelSummary,
   Page,
+  PerformanceDetails,
   Project,
+  Segment,
   Series,
 } from './types.js';
 
@@ -42,10 +44,15 @@ export interface RangeQuery {
 export interface SeriesQuery {
   metric: string;
   column?: string;
+  /** A segment id: the series of the segment's events; absent for the whole model. */
+  segment?: string;
   bin_size: BinSize;
   start: number;
   end: number;
 }
+
+/** Models listed per request: the route's own maximum, so most projects take one request. */
+const MODEL_PAGE = 1000;
 
 const enc = encodeURIComponent;
 
@@ -113,6 +120,22 @@ export class ApiClient {
     return projects;
   }
 
+  /** Every model of a project, in id order, as `GET .../models/{m}` answers each. */
+  async listModels(projectId: string): Promise<ModelInfo[]> {
+    const models: ModelInfo[] = [];
+    let token: string | null | undefined;
+    do {
+      const query = `?limit=${MODEL_PAGE}${token ? `&next_token=${enc(token)}` : ''}`;
+      const page = await this.request<Page<ModelInfo>>(
+        'GET',
+        `/v1/projects/${enc(projectId)}/models${query}`,
+      );
+      models.push(...page.items);
+      token = page.next_token;
+    } while (token);
+    return models;
+  }
+
   model(projectId: string, modelId: string): Promise<ModelInfo> {
     return this.request('GET', modelPath(projectId, modelId));
   }
@@ -129,7 +152,7 @@ export class ApiClient {
   async seriesMany(
     model: ModelInfo,
     range: RangeQuery,
-    queries: Array<{ metric: string; column?: string }>,
+    queries: Array<{ metric: string; column?: string; segment?: string }>,
     signal?: AbortSignal,
   ): Promise<Series[]> {
     const answer = await this.request<{ series: Series[] }>(
@@ -148,11 +171,33 @@ export class ApiClient {
     );
   }
 
-  distributions(model: ModelInfo, column: string, range: RangeQuery): Promise<Distribution> {
+  distributions(
+    model: ModelInfo,
+    column: string,
+    range: RangeQuery,
+    segment?: string,
+  ): Promise<Distribution> {
     return this.request(
       'GET',
-      `${modelPath(model.project_id, model.model_id)}/distributions?column=${enc(column)}&${rangeParams(range)}`,
+      `${modelPath(model.project_id, model.model_id)}/distributions?column=${enc(column)}&${rangeParams(range)}${segmentParam(segment)}`,
     );
+  }
+
+  /** Confusion matrix (and, binary, calibration buckets) per bin of a classification model. */
+  performance(model: ModelInfo, range: RangeQuery, segment?: string): Promise<PerformanceDetails> {
+    return this.request(
+      'GET',
+      `${modelPath(model.project_id, model.model_id)}/performance?${rangeParams(range)}${segmentParam(segment)}`,
+    );
+  }
+
+  /** The model's defined and automatic segments, with whether each is built yet. */
+  async segments(model: ModelInfo): Promise<Segment[]> {
+    const answer = await this.request<{ items: Segment[] }>(
+      'GET',
+      `${modelPath(model.project_id, model.model_id)}/segments`,
+    );
+    return answer.items;
   }
 
   incidents(model: ModelInfo, nextToken?: string): Promise<Page<Incident>> {
@@ -212,10 +257,13 @@ function rangeParams(range: RangeQuery): string {
   return `bin_size=${range.bin_size}&start=${range.start}&end=${range.end}`;
 }
 
+const segmentParam = (segment: string | undefined) =>
+  segment === undefined ? '' : `&segment=${enc(segment)}`;
+
 export function seriesPath(model: ModelInfo, query: SeriesQuery): string {
   const column = query.column === undefined ? '' : `&column=${enc(query.column)}`;
   return (
     `${modelPath(model.project_id, model.model_id)}/metrics?metric=${enc(query.metric)}${column}` +
-    `&bin_size=${query.bin_size}&start=${query.start}&end=${query.end}`
+    `&bin_size=${query.bin_size}&start=${query.start}&end=${query.end}${segmentParam(query.segment)}`
   );
 }

@@ -9,10 +9,12 @@ import type {
   incidentSchema,
   modelInfoSchema,
   notificationsSchema,
+  performanceSchema,
   projectSchema,
   ruleBody,
   rulePatchBody,
   ruleSchema,
+  segmentSchema,
   seriesSchema,
   summarySchema,
 } from '../../../shared/api/schemas.js';
@@ -36,6 +38,8 @@ export type AlertRecord = z.infer<typeof alertRecordSchema>;
 export type Distribution = z.infer<typeof distributionSchema>;
 export type ModelSummary = z.infer<typeof summarySchema>;
 export type Incident = z.infer<typeof incidentSchema>;
+export type PerformanceDetails = z.infer<typeof performanceSchema>;
+export type Segment = z.infer<typeof segmentSchema>;
 
 export interface Page<T> {
   items: T[];

@@ -1,9 +1,10 @@
-// What every part of the Monitor view reads: the model, the chosen range and bins, the alert rules and incidents,
-// and how to open a bin's details or a column; plus the rule thresholds, incident marks and bin flags a chart of
-// a metric draws.
+// What every part of the Monitor view reads: the model, the chosen range, bins and segment, the alert rules and
+// incidents, and how to open a bin's details or a column; plus the rule thresholds, incident marks and bin flags
+// a chart of a metric draws.
 import type { ApiClient } from '../api/client.js';
-import type { AlertRule, BinSize, DatasetInfo, Incident, ModelInfo, Point } from '../api/types.js';
+import type { AlertRule, BinSize, DatasetInfo, Incident, ModelInfo, Point, Segment } from '../api/types.js';
 import type { BinFlag, Marker, Threshold } from '../ui/chart.js';
+import type { AnswerCache } from './answer-cache.js';
 import { formatValue, metricInfo } from './catalog.js';
 import type { SeriesLoader } from './loader.js';
 import type { SummarySource } from './summary-source.js';
@@ -12,6 +13,8 @@ import { binEnd, type TimeRange } from './time.js';
 export interface DetailsTarget {
   /** Absent for model-level charts (traffic, performance). */
   column?: string;
+  /** The segment whose bin it is, when not the view's own (a comparison of segments). */
+  segment?: string;
   binStart: number;
   binSize: BinSize;
   incident?: Incident;
@@ -22,10 +25,16 @@ export interface MonitorContext {
   loader: SeriesLoader;
   summaries: SummarySource;
   model: ModelInfo;
+  /** Other reads of the view (performance details), cached until Refresh. */
+  answers: AnswerCache;
   /** The baseline's info, read when first needed (bin details). */
   dataset(): Promise<DatasetInfo | undefined>;
+  /** The model's segments as read when the view opened (or refreshed); undefined when they could not be read. */
+  segmentList?: Segment[];
   bin: BinSize;
   range: TimeRange;
+  /** The segment the view is restricted to; undefined for all of the model's events. */
+  segment?: string;
   rules: AlertRule[];
   incidents: Incident[];
   openDetails(target: DetailsTarget): void;
@@ -37,6 +46,13 @@ const watches = (rule: AlertRule, columns: string[] | undefined) =>
   columns === undefined ||
   rule.columns.length === 0 ||
   rule.columns.some((column) => columns.includes(column));
+
+/** Whether a rule watches the events the view shows: its segment (or none) is the view's. */
+const sameEvents = (ctx: MonitorContext, segment: string | null | undefined) =>
+  (segment ?? undefined) === ctx.segment;
+
+/** A rolling or window baseline compares with other bins than the chart's baseline dataset does. */
+const ownBaseline = (rule: AlertRule) => rule.baseline !== undefined && rule.baseline !== 'dataset';
 
 /** Average hours in a bin, to restate a count threshold of one bin size in another. */
 const BIN_HOURS: Record<BinSize, number> = { hour: 1, day: 24, week: 168, month: 730 };
@@ -50,7 +66,7 @@ export function thresholdsFor(ctx: MonitorContext, metric: string, columns?: str
   const count = metricInfo(ctx.model, metric).count === true;
   for (const rule of ctx.rules) {
     if (!rule.enabled || rule.metric !== metric || rule.compare_to !== 'raw_value') continue;
-    if (!watches(rule, columns)) continue;
+    if (!watches(rule, columns) || !sameEvents(ctx, rule.segment) || ownBaseline(rule)) continue;
     const other = rule.bin_size !== ctx.bin;
     const scale = count && other ? BIN_HOURS[ctx.bin] / BIN_HOURS[rule.bin_size] : 1;
     const level = (severity: 'warning' | 'critical', value: number) => {
@@ -76,9 +92,10 @@ export function undrawnRulesNote(
 ): string | undefined {
   const notes: string[] = [];
   for (const rule of ctx.rules) {
-    if (rule.metric !== metric || !watches(rule, columns)) continue;
+    if (rule.metric !== metric || !watches(rule, columns) || !sameEvents(ctx, rule.segment)) continue;
     if (!rule.enabled) notes.push(`"${rule.name}" is disabled`);
     else if (rule.compare_to !== 'raw_value') notes.push(`"${rule.name}" compares the change between bins`);
+    else if (ownBaseline(rule)) notes.push(`"${rule.name}" compares with ${baselineWords(rule.baseline)}`);
   }
   return notes.length > 0 ? `Thresholds not drawn: ${notes.join('; ')}.` : undefined;
 }
@@ -87,10 +104,18 @@ export function ruleOf(ctx: MonitorContext, incident: Incident): AlertRule | und
   return ctx.rules.find((rule) => rule.rule_id === incident.rule_id);
 }
 
-/** Incidents of rules on this metric (and these columns) that overlap the view's range. */
+/** A rule's baseline in words: "the previous 7 bins", "the baseline dataset". */
+export function baselineWords(baseline: string | undefined): string {
+  if (baseline === undefined || baseline === 'dataset') return 'the baseline dataset';
+  const previous = /^previous:(\d+)$/.exec(baseline);
+  if (previous) return `the previous ${previous[1]} bin${previous[1] === '1' ? '' : 's'}`;
+  return `the events of the window ${baseline.replace(/^window:/, '')}`;
+}
+
+/** Incidents of rules on this metric (and these columns) over the view's events that overlap its range. */
 export function incidentsFor(ctx: MonitorContext, metric: string, columns?: string[]): Incident[] {
   return ctx.incidents.filter((incident) => {
-    if (ruleOf(ctx, incident)?.metric !== metric) return false;
+    if (ruleOf(ctx, incident)?.metric !== metric || !sameEvents(ctx, incident.segment)) return false;
     if (columns !== undefined && incident.column !== null && !columns.includes(incident.column)) return false;
     return (
       binEnd(incident.bin_size, incident.last_bin) > ctx.range.start && incident.first_bin < ctx.range.end

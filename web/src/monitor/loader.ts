@@ -1,6 +1,6 @@
 // Fetches metric series for one model. The series a view asks for within one turn of the event loop go out
-// together as one `POST .../metrics/query` per range and bin size (the service reads the range's profiles once,
-// whatever the number of series). Answers are cached by query; asks still waiting for their batch are dropped
+// together as one `POST .../metrics/query` per range and bin size, whatever their segments (the service reads
+// the range's profiles once, whatever the number of series). Answers are cached by query; asks still waiting for their batch are dropped
 // when the view changes. A service without the query route gets one GET per series, a few at a time.
 
 import type { ApiClient } from '../api/client.js';
@@ -101,7 +101,11 @@ export class SeriesLoader {
       const series = await this.api.seriesMany(
         this.model,
         range,
-        asks.map(({ query: { metric, column } }) => (column === undefined ? { metric } : { metric, column })),
+        asks.map(({ query: { metric, column, segment } }) => ({
+          metric,
+          ...(column === undefined ? {} : { column }),
+          ...(segment === undefined ? {} : { segment }),
+        })),
       );
       asks.forEach((ask, i) => {
         const answer = series[i];
@@ -116,8 +120,9 @@ export class SeriesLoader {
         this.batched = false;
         return this.sendSingly(asks);
       }
-      // One invalid query fails the request: ask each alone, so the others still draw.
-      if (error instanceof ApiError && error.status === 400 && asks.length > 1) {
+      // One query the service refuses (invalid, an unknown segment, a segment still being built) fails the
+      // request: ask each alone, so the others still draw.
+      if (error instanceof ApiError && [400, 404, 409].includes(error.status) && asks.length > 1) {
         for (const ask of asks) void this.send([ask]);
         return;
       }

@@ -16,6 +16,8 @@ export interface Route {
   column?: string;
   /** The bin the column view compares with the baseline (epoch ms). */
   at?: number;
+  /** The segment every panel is restricted to (a defined id, or an automatic `<column>=<value>`). */
+  segment?: string;
 }
 
 const BINS: readonly string[] = ['hour', 'day', 'week', 'month'];
@@ -41,6 +43,8 @@ export function parseRoute(hash: string): Route {
   } else if (route.range === 'custom') {
     delete route.range;
   }
+  const segment = params.get('segment');
+  if (route.model && segment && segment.length <= 300) route.segment = segment;
   const column = params.get('column');
   if (route.model && column && column.length <= 256) route.column = column;
   const at = Number(params.get('at'));
@@ -58,6 +62,7 @@ export function formatRoute(route: Route): string {
     params.set('start', String(route.start));
     params.set('end', String(route.end));
   }
+  if (route.model && route.segment) params.set('segment', route.segment);
   if (route.model && route.column) params.set('column', route.column);
   if (route.model && route.column && route.at !== undefined) params.set('at', String(route.at));
   const query = params.toString();

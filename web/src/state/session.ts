@@ -1,9 +1,7 @@
-// What the browser keeps: the token and API base for this browser session (sessionStorage), and per project
-// the model ids the user has opened (localStorage), since the API has no route that lists models.
+// What the browser keeps of a session: the token and the API base, in sessionStorage (gone with the tab).
 
 const TOKEN_KEY = 'modelwatch.token';
 const BASE_KEY = 'modelwatch.api_base';
-const MODELS_KEY = 'modelwatch.models';
 
 export interface Session {
   token: string;
@@ -42,35 +40,4 @@ export function normaliseBase(typed: string): string | { error: string } {
   } catch {
     return { error: `"${value}" is not a URL; leave it empty to use this site's own API.` };
   }
-}
-
-function allModels(): Record<string, string[]> {
-  try {
-    const parsed = JSON.parse(localStorage.getItem(MODELS_KEY) ?? '{}');
-    return parsed && typeof parsed === 'object' ? parsed : {};
-  } catch {
-    return {};
-  }
-}
-
-const modelsKey = (base: string, projectId: string) => `${base || 'same-origin'}|${projectId}`;
-
-export function rememberedModels(base: string, projectId: string): string[] {
-  const list = allModels()[modelsKey(base, projectId)];
-  return Array.isArray(list) ? list.filter((id) => typeof id === 'string') : [];
-}
-
-export function rememberModel(base: string, projectId: string, modelId: string): void {
-  const all = allModels();
-  const key = modelsKey(base, projectId);
-  const list = (all[key] ?? []).filter((id) => id !== modelId);
-  all[key] = [modelId, ...list].slice(0, 50);
-  localStorage.setItem(MODELS_KEY, JSON.stringify(all));
-}
-
-export function forgetModel(base: string, projectId: string, modelId: string): void {
-  const all = allModels();
-  const key = modelsKey(base, projectId);
-  all[key] = (all[key] ?? []).filter((id) => id !== modelId);
-  localStorage.setItem(MODELS_KEY, JSON.stringify(all));
 }

@@ -27,6 +27,8 @@ const COUNT_STEPS = Array.from({ length: 10 }, (_, e) => [1, 2, 5].map((m) => m 
 export interface ChartSeries {
   label: string;
   column?: string;
+  /** The segment the series is of, when it is not the view's (its bin details are the segment's). */
+  segment?: string;
   values: Array<number | null>;
   /** A palette colour by default. */
   color?: string;

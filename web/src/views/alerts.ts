@@ -4,10 +4,10 @@
 import { ApiError } from '../api/client.js';
 import type { AlertRule, Incident } from '../api/types.js';
 import { formatValue, metricInfo } from '../monitor/catalog.js';
-import type { MonitorContext } from '../monitor/context.js';
+import { baselineWords, type MonitorContext } from '../monitor/context.js';
 import { h, labelledCheckbox, replace, status } from '../ui/dom.js';
 import { messageOf } from './chart-panel.js';
-import { renderIncidents } from './incidents.js';
+import { renderIncidents, segmentWords } from './incidents.js';
 import { openRuleForm } from './rule-form.js';
 
 export interface AlertsChange {
@@ -145,6 +145,9 @@ export class AlertsPanel {
             typeof rule.warning_threshold === 'number'
               ? `, warning ${formatValue(rule.warning_threshold)}`
               : '';
+          const segment = rule.segment ? ` in segment ${segmentWords(rule.segment)}` : '';
+          const baseline =
+            rule.baseline && rule.baseline !== 'dataset' ? ` against ${baselineWords(rule.baseline)}` : '';
           return h(
             'li',
             { class: 'rule-item', 'data-rule': rule.rule_id },
@@ -157,7 +160,7 @@ export class AlertsPanel {
             h(
               'p',
               { class: 'muted' },
-              `${metric.label}${columns}, per ${rule.bin_size}: fires when the ${what} is ${rule.condition === 'greater' ? 'above' : 'below'} critical ${formatValue(rule.critical_threshold)}${warning}.`,
+              `${metric.label}${columns}${segment}${baseline}, per ${rule.bin_size}: fires when the ${what} is ${rule.condition === 'greater' ? 'above' : 'below'} critical ${formatValue(rule.critical_threshold)}${warning}.`,
             ),
             h(
               'div',
@@ -197,6 +200,7 @@ export class AlertsPanel {
       api: ctx.api,
       model: ctx.model,
       rule,
+      segments: ctx.segmentList,
       onSaved: (saved) => {
         const secret = saved.webhook_secret
           ? ` Its webhook signing secret, shown only now: ${saved.webhook_secret}`

@@ -1,17 +1,11 @@
 // The page: sign-in, then a top bar with project and model pickers and sign-out, and the Monitor view of the
-// model named in the URL hash. Models are opened by id (the API lists none) and remembered per project.
+// model named in the URL hash. The model picker lists the project's models as `GET .../models` answers them;
+// a model id typed or linked is checked with the API before the view opens, and never joins the list unless
+// the API knows it.
 import { ApiClient, ApiError } from '../api/client.js';
-import type { Project } from '../api/types.js';
+import type { ModelInfo, Project } from '../api/types.js';
 import { formatRoute, parseRoute, type Route } from '../state/route.js';
-import {
-  clearSession,
-  forgetModel,
-  loadSession,
-  rememberedModels,
-  rememberModel,
-  type Session,
-  saveSession,
-} from '../state/session.js';
+import { clearSession, loadSession, type Session, saveSession } from '../state/session.js';
 import { h, replace, status } from '../ui/dom.js';
 import { messageOf } from './chart-panel.js';
 import { MonitorView } from './monitor.js';
@@ -19,10 +13,18 @@ import { signInView } from './signin.js';
 
 const ID = /^[a-z][a-z0-9_-]{1,63}$/;
 
+/** A project's models as listed once; `fresh` until a view opens from it (later opens ask for the model itself). */
+interface Listing {
+  project: string;
+  models: Promise<ModelInfo[]>;
+  fresh: boolean;
+}
+
 export class App {
   private session: Session | undefined;
   private api: ApiClient | undefined;
   private projects: Project[] = [];
+  private listing: Listing | undefined;
   private view: MonitorView | undefined;
   private shown: { project?: string; model?: string } = {};
   private readonly main = h('main', { id: 'main', class: 'main', tabindex: -1 });
@@ -39,12 +41,7 @@ export class App {
 
   constructor(private readonly root: HTMLElement) {
     window.addEventListener('hashchange', () => void this.route());
-    this.projectSelect.addEventListener('change', () =>
-      this.go({
-        project: this.projectSelect.value,
-        model: rememberedModels(this.base, this.projectSelect.value)[0],
-      }),
-    );
+    this.projectSelect.addEventListener('change', () => this.go({ project: this.projectSelect.value }));
     this.modelSelect.addEventListener(
       'change',
       () =>
@@ -86,6 +83,19 @@ export class App {
   private useSession(session: Session): void {
     this.session = session;
     this.api = new ApiClient(session.base, session.token);
+    this.listing = undefined;
+  }
+
+  /** The project's models, listed once per project shown; a failure lists none and says why. */
+  private modelsOf(project: string): Promise<ModelInfo[]> {
+    if (this.listing?.project !== project) {
+      const models = (this.api as ApiClient).listModels(project);
+      this.listing = { project, models, fresh: true };
+      models.catch(() => {
+        if (this.listing?.models === models) this.listing = undefined;
+      });
+    }
+    return this.listing.models;
   }
 
   private showSignIn(notice?: string): void {
@@ -175,7 +185,12 @@ export class App {
     this.go({ project, model: id });
   }
 
-  private fillPickers(project: string | undefined, model: string | undefined): void {
+  /** `models` undefined: still being listed. */
+  private fillPickers(
+    project: string | undefined,
+    model: string | undefined,
+    models: ModelInfo[] | undefined,
+  ): void {
     replace(
       this.projectSelect,
       this.projects.length === 0 ? h('option', { value: '' }, 'No projects') : null,
@@ -183,33 +198,48 @@ export class App {
         h('option', { value: p.project_id, selected: p.project_id === project }, p.project_id),
       ),
     );
-    // Only models the API has confirmed are listed: an id typed or linked is checked before it joins.
-    const listed = project ? rememberedModels(this.base, project) : [];
-    const known = model !== undefined && listed.includes(model);
+    // Only models the API listed or confirmed: an id typed or linked joins once the API has answered it.
+    const known = model !== undefined && (models ?? []).some((m) => m.model_id === model);
+    const prompt =
+      models === undefined ? 'Loading models…' : models.length === 0 ? 'No models yet' : 'Choose a model…';
     replace(
       this.modelSelect,
-      h(
-        'option',
-        { value: '', selected: !known },
-        listed.length === 0 ? 'None opened yet' : 'Choose a model…',
+      h('option', { value: '', selected: !known }, prompt),
+      (models ?? []).map((m) =>
+        h('option', { value: m.model_id, selected: m.model_id === model }, m.model_id),
       ),
-      listed.map((id) => h('option', { value: id, selected: id === model }, id)),
     );
+  }
+
+  /** The listed models, or none (with the reason beside the pickers) when they could not be listed. */
+  private async listedModels(project: string | undefined): Promise<ModelInfo[]> {
+    if (!project || !this.projects.some((p) => p.project_id === project)) return [];
+    try {
+      const models = await this.modelsOf(project);
+      replace(this.pickerMessage);
+      return models;
+    } catch (error) {
+      replace(this.pickerMessage, status('error', `Could not list the models: ${messageOf(error)}`));
+      return [];
+    }
   }
 
   private async route(): Promise<void> {
     if (!this.api) return;
     const route = parseRoute(window.location.hash);
     if (!route.project && this.projects[0]) {
-      const project = this.projects[0].project_id;
-      window.history.replaceState(
-        null,
-        '',
-        formatRoute({ project, model: rememberedModels(this.base, project)[0] }),
-      );
+      window.history.replaceState(null, '', formatRoute({ project: this.projects[0].project_id }));
       return this.route();
     }
-    this.fillPickers(route.project, route.model);
+    // The project's page lists its models anew, so a model registered since shows there.
+    if (!route.model && this.listing && !this.listing.fresh) this.listing = undefined;
+    // The project is chosen at once, so the "Open model by id" box works while the models are listed.
+    if (this.listing?.project !== route.project) this.fillPickers(route.project, route.model, undefined);
+    const models = await this.listedModels(route.project);
+    // Another model or project was asked for while the models were listed: that navigation draws.
+    const now = parseRoute(window.location.hash);
+    if (now.project !== route.project || now.model !== route.model) return;
+    this.fillPickers(route.project, route.model, models);
     if (this.shown.project === route.project && this.shown.model === route.model && this.view) {
       await this.view.navigate(route);
       return;
@@ -236,22 +266,28 @@ export class App {
       return;
     }
     if (!route.model) {
-      replace(this.main, this.chooseModel(route.project));
+      replace(this.main, this.chooseModel(route.project, models));
       return;
     }
     await this.openModel(route);
   }
 
-  private chooseModel(project: string): HTMLElement {
-    const models = rememberedModels(this.base, project);
+  private chooseModel(project: string, models: ModelInfo[]): HTMLElement {
     if (models.length > 0) {
       return status(
         'empty',
-        `Open a model of ${project}: one you opened before in this browser, or another by its id with the box above.`,
+        `Open a model of ${project}:`,
         h(
           'ul',
           { class: 'model-links' },
-          models.map((id) => h('li', {}, h('a', { href: formatRoute({ project, model: id }) }, id))),
+          models.map((m) =>
+            h(
+              'li',
+              {},
+              h('a', { href: formatRoute({ project, model: m.model_id }) }, m.model_id),
+              h('span', { class: 'muted' }, ` · ${m.task.replace(/_/g, ' ')}`),
+            ),
+          ),
         ),
       );
     }
@@ -261,16 +297,19 @@ export class App {
   private async openModel(route: Route): Promise<void> {
     const { project, model } = route as Required<Pick<Route, 'project' | 'model'>>;
     replace(this.main, status('loading', `Loading model ${model}…`));
-    let info: Awaited<ReturnType<ApiClient['model']>>;
+    let info: ModelInfo | undefined;
+    // The listing just read holds the model's info: the first view opened from it needs no request of its own.
+    const listing = this.listing?.project === project ? this.listing : undefined;
+    const listed = listing ? await listing.models.catch((): ModelInfo[] => []) : [];
+    if (listing?.fresh) {
+      listing.fresh = false;
+      info = listed.find((m) => m.model_id === model);
+    }
     try {
-      info = await (this.api as ApiClient).model(project, model);
+      info ??= await (this.api as ApiClient).model(project, model);
     } catch (error) {
       if (this.shown.model !== model) return;
       const missing = error instanceof ApiError && error.status === 404;
-      if (missing) {
-        forgetModel(this.base, project, model);
-        this.fillPickers(project, model);
-      }
       const text = missing
         ? `There is no model ${model} in project ${project}.`
         : `Could not load model ${model}: ${messageOf(error)}`;
@@ -278,8 +317,9 @@ export class App {
       return;
     }
     if (this.shown.model !== model || this.shown.project !== project) return;
-    rememberModel(this.base, project, model);
-    this.fillPickers(project, model);
+    // A model registered since the listing joins it once the API has answered for it.
+    if (!listed.some((m) => m.model_id === model)) listed.push(info);
+    this.fillPickers(project, model, listed);
     const view = new MonitorView(this.api as ApiClient, info, route, (next) => {
       window.history.replaceState(null, '', formatRoute(next));
     });
@@ -309,12 +349,8 @@ function firstEventGuide(project: string, api: string): HTMLElement {
   return h(
     'section',
     { class: 'panel first-event', 'data-panel': 'first-event', 'aria-labelledby': 'first-event-title' },
-    h('h2', { id: 'first-event-title' }, `Project ${project} has no model opened yet`),
-    h(
-      'p',
-      {},
-      'Open a model by its id with the box above, or send a first event. With your API token in $TOKEN:',
-    ),
+    h('h2', { id: 'first-event-title' }, `Project ${project} has no model yet`),
+    h('p', {}, 'Register one and send a first event. With your API token in $TOKEN:'),
     h(
       'ol',
       { class: 'steps' },

@@ -96,7 +96,8 @@ export abstract class ChartPanel {
     const spec: ChartSpec = {
       ...content.spec,
       title: this.title,
-      onPick: (series, binStart) => ctx.openDetails({ column: series.column, binStart, binSize: ctx.bin }),
+      onPick: (series, binStart) =>
+        ctx.openDetails({ column: series.column, segment: series.segment, binStart, binSize: ctx.bin }),
     };
     const canvas = h('div', { class: 'chart-canvas' });
     const nonEmpty = spec.series.reduce(
@@ -130,9 +131,16 @@ function caption(content: PanelContent): HTMLElement | undefined {
   return content.caption ? h('p', { class: 'panel-note' }, ...content.caption) : undefined;
 }
 
-/** The series of a metric (and column) over the view's range and bins. */
+/** The series of a metric (and column) over the view's range, bins and segment. */
 export function query(ctx: MonitorContext, metric: string, column?: string) {
-  return ctx.loader.series({ metric, column, bin_size: ctx.bin, start: ctx.range.start, end: ctx.range.end });
+  return ctx.loader.series({
+    metric,
+    column,
+    segment: ctx.segment,
+    bin_size: ctx.bin,
+    start: ctx.range.start,
+    end: ctx.range.end,
+  });
 }
 
 /** Caption sentences on the incidents marked and the rule thresholds a chart cannot draw. */
@@ -181,7 +189,12 @@ function dataTable(spec: ChartSpec, ctx: MonitorContext): HTMLElement {
                       class: 'link',
                       'aria-label': `${series.label} at ${formatTime(start, ctx.bin)}: details`,
                       onclick: () =>
-                        ctx.openDetails({ column: series.column, binStart: start, binSize: ctx.bin }),
+                        ctx.openDetails({
+                          column: series.column,
+                          segment: series.segment,
+                          binStart: start,
+                          binSize: ctx.bin,
+                        }),
                     },
                     formatNumber(series.values[i], spec),
                   ),

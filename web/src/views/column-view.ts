@@ -92,11 +92,12 @@ export class ColumnView {
     const drawn = charts.map((chart) => chart.refresh());
     const jsd = query(ctx, 'jsd', this.column).catch(() => undefined);
     try {
-      this.distribution = await ctx.api.distributions(ctx.model, this.column, {
-        bin_size: ctx.bin,
-        start: ctx.range.start,
-        end: ctx.range.end,
-      });
+      this.distribution = await ctx.api.distributions(
+        ctx.model,
+        this.column,
+        { bin_size: ctx.bin, start: ctx.range.start, end: ctx.range.end },
+        ctx.segment,
+      );
       this.jsd = (await jsd)?.points ?? [];
     } catch (error) {
       if (error instanceof Dropped || mine !== this.version) return;

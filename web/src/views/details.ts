@@ -56,6 +56,7 @@ export function openDetails(ctx: MonitorContext, target: DetailsTarget): HTMLDia
       'p',
       { class: 'muted' },
       `${describeBin(target.binSize, target.binStart)}, ${target.binSize} bin, until ${formatTime(binEnd(target.binSize, target.binStart))}`,
+      (target.segment ?? ctx.segment) ? `; segment ${target.segment ?? ctx.segment} only` : '',
     ),
     target.incident ? incidentBox(ctx, target) : null,
     body,
@@ -90,6 +91,7 @@ async function fill(ctx: MonitorContext, target: DetailsTarget, body: HTMLElemen
       .series({
         metric: line.metric.id,
         column: line.column,
+        segment: target.segment ?? ctx.segment,
         bin_size: target.binSize,
         start: target.binStart,
         // The whole bin: the API computes a bin from the hours inside [start, end) only.

@@ -105,7 +105,14 @@ export class DriftTable {
 
   private async load(ctx: MonitorContext): Promise<Row[]> {
     const query = (metric: string, column: string) =>
-      ctx.loader.series({ metric, column, bin_size: ctx.bin, start: ctx.range.start, end: ctx.range.end });
+      ctx.loader.series({
+        metric,
+        column,
+        segment: ctx.segment,
+        bin_size: ctx.bin,
+        start: ctx.range.start,
+        end: ctx.range.end,
+      });
     const columns = monitoredColumns(ctx.model);
     // Asked together, so they travel in the view's one metrics query (JSD also feeds the drift chart).
     const [jsd, psi, bad] = await Promise.all(

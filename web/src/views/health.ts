@@ -16,7 +16,7 @@ import { beyondNoise, latest } from '../monitor/series-stats.js';
 import { describeBin, formatTime } from '../monitor/time.js';
 import { h, replace, status } from '../ui/dom.js';
 import { messageOf } from './chart-panel.js';
-import { incidentSentence } from './incidents.js';
+import { incidentSentence, segmentWords } from './incidents.js';
 
 type Tone = 'critical' | 'warning' | 'info' | 'ok';
 
@@ -88,6 +88,13 @@ export class HealthPanel {
     findings.sort((a, b) => b.rank - a.rank);
     replace(
       this.body,
+      ctx.segment
+        ? h(
+            'p',
+            { class: 'panel-note', 'data-note': 'segment' },
+            `Health covers every event of the model; the panels below show segment ${segmentWords(ctx.segment)} only.`,
+          )
+        : null,
       h(
         'ol',
         { class: 'health-list', 'aria-label': 'Health findings, most pressing first' },
@@ -158,6 +165,8 @@ function diagnose(ctx: MonitorContext, summary: ModelSummary, jsd: Series[]): Fi
     const info = metricInfo(ctx.model, perf.metric);
     for (const rule of ctx.rules) {
       if (!rule.enabled || rule.metric !== perf.metric || rule.compare_to !== 'raw_value') continue;
+      // The summary is the whole model's: a rule on a segment judges other events.
+      if (rule.segment) continue;
       // As the rule itself: a bin with fewer labelled events than its min_count never fires.
       if (perf.latest.data_count < (rule.min_count ?? 1)) continue;
       const level = breach(rule, perf.latest.value);

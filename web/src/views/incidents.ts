@@ -23,12 +23,13 @@ export function incidentSentence(ctx: MonitorContext, incident: Incident): strin
       : incident.column === ANY_COLUMN
         ? ' on any column'
         : ` of ${incident.column}`;
+  const segment = incident.segment ? ` in segment ${segmentWords(incident.segment)}` : '';
   const bins = `${incident.record_count} ${incident.bin_size} bin${incident.record_count === 1 ? '' : 's'}`;
   const span =
     incident.first_bin === incident.last_bin
       ? formatTime(incident.first_bin, incident.bin_size)
       : `${formatTime(incident.first_bin, incident.bin_size)} to ${formatTime(incident.last_bin, incident.bin_size)}`;
-  if (!rule) return `A rule since deleted fired${where} in ${bins} (${span}).`;
+  if (!rule) return `A rule since deleted fired${where}${segment} in ${bins} (${span}).`;
   const info = metricInfo(ctx.model, rule.metric);
   const threshold =
     incident.severity === 'critical'
@@ -36,7 +37,12 @@ export function incidentSentence(ctx: MonitorContext, incident: Incident): strin
       : (rule.warning_threshold ?? rule.critical_threshold);
   const direction = rule.condition === 'greater' ? 'above' : 'below';
   const what = rule.compare_to === 'raw_value' ? info.label : `the change in ${info.label.toLowerCase()}`;
-  return `${what}${where} ${direction} the ${incident.severity} threshold ${formatValue(threshold, info.count)} in ${bins} (${span}).`;
+  return `${what}${where}${segment} ${direction} the ${incident.severity} threshold ${formatValue(threshold, info.count)} in ${bins} (${span}).`;
+}
+
+/** An automatic segment id `model_version=v2` as "model_version = v2"; a defined one as its id. */
+export function segmentWords(segmentId: string): string {
+  return segmentId.replace('=', ' = ');
 }
 
 export type IncidentGroup = 'open' | 'held' | 'resolved';

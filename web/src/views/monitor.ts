@@ -1,8 +1,10 @@
-// The Monitor view of one model: bin size and time range controls, the health summary, then traffic,
-// performance, drift and integrity charts, the columns table and the incidents panel; or, with a column chosen,
-// that column's view. The charts' series travel in one metrics query, the health in one summary request.
+// The Monitor view of one model: bin size, time range and segment controls, the health summary, then traffic,
+// performance (with the confusion matrix and calibration of a chosen bin), a comparison of two segments, drift
+// and integrity charts, the columns table and the incidents panel; or, with a column chosen, that column's view.
+// The charts' series travel in one metrics query (whatever their segments), the health in one summary request.
 import type { ApiClient } from '../api/client.js';
-import type { BinSize, DatasetInfo, ModelInfo } from '../api/types.js';
+import type { BinSize, DatasetInfo, ModelInfo, Segment } from '../api/types.js';
+import { AnswerCache } from '../monitor/answer-cache.js';
 import type { MonitorContext } from '../monitor/context.js';
 import { latestDataRange } from '../monitor/latest-range.js';
 import { SeriesLoader } from '../monitor/loader.js';
@@ -25,10 +27,13 @@ import { AlertsPanel } from './alerts.js';
 import { messageOf } from './chart-panel.js';
 import { DriftPanel, IntegrityPanel } from './column-panels.js';
 import { ColumnView } from './column-view.js';
+import { ComparePanel } from './compare-panel.js';
 import { openDetails } from './details.js';
 import { DriftTable } from './drift-table.js';
 import { HealthPanel } from './health.js';
+import { segmentWords } from './incidents.js';
 import { PerformancePanel, TrafficPanel } from './model-panels.js';
+import { PerformanceDetailPanel } from './performance-detail.js';
 
 const MAX_BINS = 2000;
 const RANGE_OPTIONS: Array<[RangePreset, string]> = [
@@ -43,6 +48,8 @@ export class MonitorView {
   readonly element: HTMLElement;
   private readonly loader: SeriesLoader;
   private readonly summaries: SummarySource;
+  private readonly answers = new AnswerCache();
+  private readonly segmentSelect: HTMLSelectElement;
   private datasetRead: Promise<DatasetInfo | undefined> | undefined;
   private column: string | undefined;
   private at: number | undefined;
@@ -94,8 +101,10 @@ export class MonitorView {
           .catch((): DatasetInfo | undefined => undefined);
         return this.datasetRead;
       },
+      answers: this.answers,
       bin: route.bin ?? defaultBinSize(range),
       range,
+      segment: route.segment,
       rules: [],
       incidents: [],
       openDetails: (target) => openDetails(this.ctx, target),
@@ -125,6 +134,15 @@ export class MonitorView {
       'select',
       { id: rangeId, onchange: () => this.setPreset(this.rangeSelect.value as RangePreset) },
       RANGE_OPTIONS.map(([value, label]) => h('option', { value, selected: value === this.preset }, label)),
+    );
+    const segmentId = uid('segment');
+    this.segmentSelect = h(
+      'select',
+      { id: segmentId, onchange: () => this.setSegment(this.segmentSelect.value || undefined) },
+      h('option', { value: '' }, 'All events'),
+      route.segment
+        ? h('option', { value: route.segment, selected: true }, segmentWords(route.segment))
+        : null,
     );
     const startId = uid('from');
     const endId = uid('to');
@@ -162,6 +180,7 @@ export class MonitorView {
         bins,
         h('div', { class: 'field' }, h('label', { for: rangeId }, 'Time range'), this.rangeSelect),
         this.customFields,
+        h('div', { class: 'field' }, h('label', { for: segmentId }, 'Segment'), this.segmentSelect),
         h('button', { type: 'button', class: 'secondary refresh', onclick: () => this.reload() }, 'Refresh'),
       ),
       this.summary,
@@ -174,7 +193,9 @@ export class MonitorView {
     // Rules and incidents do not depend on the range: asked at once, beside the latest-data probe.
     this.build();
     const alerts = this.alertsPanel?.refresh();
-    await this.resolvePreset(this.preset);
+    // The segment list is read beside the range probe, and before the panels draw: an address naming a segment
+    // the model lacks falls back to all events instead of failing every panel.
+    await Promise.all([this.resolvePreset(this.preset), this.loadSegments()]);
     this.show();
     await Promise.all([this.render(false), alerts]);
   }
@@ -187,11 +208,19 @@ export class MonitorView {
       bin: this.binChosen ? this.ctx.bin : undefined,
       range: this.preset,
       ...(this.preset === 'custom' ? { start: this.chosen.start, end: this.chosen.end } : {}),
+      segment: this.ctx.segment,
     };
   }
 
   /** Follows the address when only the column (or its bin) changed: the column view, or back to the model. */
   async navigate(route: Route): Promise<void> {
+    if (route.segment !== this.ctx.segment) {
+      this.column = route.column;
+      this.at = route.at;
+      this.show();
+      if (!(await this.setSegment(route.segment))) await this.render(false);
+      return;
+    }
     if (route.column === this.column && (route.at === this.at || route.column === undefined)) return;
     const columnChanged = route.column !== this.column;
     this.column = route.column;
@@ -246,10 +275,109 @@ export class MonitorView {
     }
   }
 
+  /** Reads the model's segments into the picker; a segment the address named that is not ready is dropped. */
+  private async loadSegments(): Promise<void> {
+    let list: Segment[] | undefined;
+    let failure: string | undefined;
+    try {
+      list = await this.ctx.api.segments(this.model);
+    } catch (error) {
+      failure = messageOf(error);
+    }
+    const wanted = this.ctx.segment;
+    const ready = list?.some((segment) => segment.segment_id === wanted && segment.state === 'ready');
+    this.ctx = {
+      ...this.ctx,
+      segmentList: list,
+      segment: wanted !== undefined && ready ? wanted : undefined,
+    };
+    if (wanted !== undefined && !ready) {
+      const why = list?.some((segment) => segment.segment_id === wanted)
+        ? 'is still being built'
+        : failure
+          ? `could not be checked (${failure})`
+          : 'does not exist on this model';
+      this.summary.dataset.segmentNote = `Segment ${segmentWords(wanted)} ${why}; showing all events.`;
+    }
+    this.fillSegmentPicker(list, failure);
+  }
+
+  private fillSegmentPicker(list: Segment[] | undefined, failure: string | undefined): void {
+    const chosen = this.ctx.segment;
+    const option = (segment: Segment, label: string) =>
+      h(
+        'option',
+        {
+          value: segment.segment_id,
+          selected: segment.segment_id === chosen,
+          disabled: segment.state !== 'ready',
+        },
+        segment.state === 'ready'
+          ? label
+          : `${label} (building: ${segment.progress?.hours_done ?? 0} of ${segment.progress?.hours_total ?? '?'} hours)`,
+      );
+    const defined = (list ?? []).filter((segment) => !segment.automatic);
+    const columns = [
+      ...new Set((list ?? []).filter((s) => s.automatic).map((s) => s.segment_id.split('=')[0])),
+    ];
+    replace(
+      this.segmentSelect,
+      h(
+        'option',
+        { value: '', selected: chosen === undefined },
+        failure ? 'All events (segments unavailable)' : 'All events',
+      ),
+      defined.length > 0
+        ? h(
+            'optgroup',
+            { label: 'Defined segments' },
+            defined.map((segment) => option(segment, segment.name)),
+          )
+        : null,
+      columns.map((column) =>
+        h(
+          'optgroup',
+          { label: `By ${column}` },
+          (list ?? [])
+            .filter((segment) => segment.automatic && segment.segment_id.startsWith(`${column}=`))
+            .map((segment) =>
+              option(segment, segmentWords(segment.segment_id).replace('= __OTHER__', '= other values')),
+            ),
+        ),
+      ),
+    );
+    this.segmentSelect.disabled = failure !== undefined || (list ?? []).length === 0;
+    this.segmentSelect.title = failure
+      ? `Segments could not be read: ${failure}`
+      : (list ?? []).length === 0
+        ? 'This model has no segments: define one with PUT .../segments/{id}, or name segment_by columns.'
+        : '';
+  }
+
+  /** Restricts the view to a segment (undefined: all events); false when nothing changed. */
+  private async setSegment(segment: string | undefined): Promise<boolean> {
+    const ready = this.ctx.segmentList?.some((s) => s.segment_id === segment && s.state === 'ready');
+    const next = segment !== undefined && ready ? segment : undefined;
+    delete this.summary.dataset.segmentNote;
+    if (next === this.ctx.segment) {
+      this.syncControls();
+      return false;
+    }
+    this.loader.dropQueued();
+    this.ctx = { ...this.ctx, segment: next };
+    this.segmentSelect.value = next ?? '';
+    await this.render(false);
+    return true;
+  }
+
   private build(): void {
     const context = () => this.ctx;
     const traffic = new TrafficPanel(context);
     const performance = new PerformancePanel(context);
+    const classifier =
+      this.model.task === 'binary_classification' || this.model.task === 'multiclass_classification';
+    const detail = classifier ? new PerformanceDetailPanel(context) : undefined;
+    const compare = new ComparePanel(context);
     const drift = new DriftPanel(context);
     const integrity = new IntegrityPanel(context);
     const table = new DriftTable(context);
@@ -260,13 +388,24 @@ export class MonitorView {
       for (const panel of [health, traffic, performance, drift, integrity]) void panel.refresh();
       void this.columnView?.refresh();
     });
-    this.panels = [health, traffic, performance, drift, integrity, table];
+    this.panels = [
+      health,
+      traffic,
+      performance,
+      ...(detail ? [detail] : []),
+      compare,
+      drift,
+      integrity,
+      table,
+    ];
     this.overview = h(
       'div',
       { class: 'panels' },
       health.element,
       traffic.element,
       performance.element,
+      detail?.element,
+      compare.element,
       drift.element,
       integrity.element,
       table.element,
@@ -305,9 +444,12 @@ export class MonitorView {
     this.customFields.hidden = this.preset !== 'custom';
     this.customStart.value = toInputValue(this.chosen.start);
     this.customEnd.value = toInputValue(this.chosen.end);
+    this.segmentSelect.value = this.ctx.segment ?? '';
     const bins = binCount(bin, range.start, range.end);
     const note = this.summary.dataset.note ? ` ${this.summary.dataset.note}` : '';
-    this.summary.textContent = `Showing ${formatTime(range.start)} to ${formatTime(range.end)} in ${bins} ${bin} bin${bins === 1 ? '' : 's'}.${note}`;
+    const segmentNote = this.summary.dataset.segmentNote ? ` ${this.summary.dataset.segmentNote}` : '';
+    const segment = this.ctx.segment ? `, segment ${segmentWords(this.ctx.segment)} only` : '';
+    this.summary.textContent = `Showing ${formatTime(range.start)} to ${formatTime(range.end)} in ${bins} ${bin} bin${bins === 1 ? '' : 's'}${segment}.${note}${segmentNote}`;
     this.onRoute({ ...this.route(), column: this.column, at: this.column ? this.at : undefined });
   }
 
@@ -350,8 +492,10 @@ export class MonitorView {
   private async reload(): Promise<void> {
     this.loader.clear();
     this.summaries.clear();
+    this.answers.clear();
     delete this.summary.dataset.note;
-    await this.resolvePreset(this.preset);
+    delete this.summary.dataset.segmentNote;
+    await Promise.all([this.resolvePreset(this.preset), this.loadSegments()]);
     await this.render();
   }
 }

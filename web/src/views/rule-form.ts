@@ -1,10 +1,12 @@
 // The alert rule form, in a dialog: create a rule (POST), or edit one (PATCH, which takes only the name,
-// thresholds, priority and notifications). The API validates; its error sentence is shown as it comes.
+// thresholds, priority and notifications). The API validates; its error sentence is shown as it comes. The
+// fields scroll inside the dialog while its error and buttons stay in view, whatever the screen's height.
 import type { ApiClient } from '../api/client.js';
-import type { AlertRule, AlertRuleInput, AlertRulePatch, ModelInfo } from '../api/types.js';
+import type { AlertRule, AlertRuleInput, AlertRulePatch, ModelInfo, Segment } from '../api/types.js';
 import { ANY_COLUMN, type MetricInfo, monitoredColumns, ruleMetrics } from '../monitor/catalog.js';
 import { h, replace, status, uid } from '../ui/dom.js';
 import { messageOf } from './chart-panel.js';
+import { segmentWords } from './incidents.js';
 
 const KIND_LABELS: Record<MetricInfo['kind'], string> = {
   traffic: 'Traffic',
@@ -49,6 +51,8 @@ export interface RuleFormOptions {
   api: ApiClient;
   model: ModelInfo;
   rule?: AlertRule;
+  /** The model's segments, offered as what the rule watches. */
+  segments?: Segment[];
   /** Called with the saved rule once the API has accepted it. */
   onSaved: (rule: AlertRule) => void;
 }
@@ -127,6 +131,33 @@ export function openRuleForm(options: RuleFormOptions): HTMLDialogElement {
     step: 1,
     value: rule?.compare_bin_delta ?? 1,
   });
+  const previous = /^previous:(\d+)$/.exec(rule?.baseline ?? '');
+  const segment = select(
+    'segment',
+    [
+      ['', 'All events'],
+      ...(options.segments ?? [])
+        .filter((s) => s.state === 'ready' || s.segment_id === rule?.segment)
+        .map((s): [string, string] => [s.segment_id, s.automatic ? segmentWords(s.segment_id) : s.name]),
+    ],
+    rule?.segment ?? '',
+  );
+  const baseline = select(
+    'baseline',
+    [
+      ['dataset', 'The baseline dataset'],
+      ['previous', 'The bins just before (rolling)'],
+    ],
+    previous ? 'previous' : 'dataset',
+  );
+  const baselineBins = h('input', {
+    name: 'baseline_bins',
+    type: 'number',
+    min: 1,
+    max: 1000,
+    step: 1,
+    value: previous?.[1] ?? 7,
+  });
   const condition = select(
     'condition',
     [
@@ -175,56 +206,76 @@ export function openRuleForm(options: RuleFormOptions): HTMLDialogElement {
     value: rule?.notifications.webhooks.join(', ') ?? '',
     autocomplete: 'off',
   });
-  for (const control of [binSize, compareTo, delta, condition]) control.disabled = editing;
+  for (const control of [binSize, compareTo, delta, condition, segment, baseline, baselineBins])
+    control.disabled = editing;
   const errors = h('div', { class: 'form-errors' });
   const save = h('button', { type: 'submit', class: 'primary' }, editing ? 'Save changes' : 'Create rule');
 
   const syncVisibility = () => {
     const info = metrics.find((m) => m.id === metric.value);
     columns.hidden = !info?.perColumn;
+    // Only drift on drift bins compares with another baseline than the dataset.
+    const drift = metric.value === 'jsd' || metric.value === 'psi';
+    baseline.closest('.field')?.toggleAttribute('hidden', !drift);
+    baselineBins.closest('.field')?.toggleAttribute('hidden', !drift || baseline.value !== 'previous');
     const anyBox = columnBoxes[0];
     if (anyBox) anyBox.element.hidden = info?.kind !== 'integrity';
     delta.closest('.field')?.toggleAttribute('hidden', compareTo.value !== 'time_period');
   };
   metric.addEventListener('change', syncVisibility);
   compareTo.addEventListener('change', syncVisibility);
+  baseline.addEventListener('change', syncVisibility);
 
   const form = h(
     'form',
     { class: 'rule-form', novalidate: true },
-    field('Name', name),
-    field('Metric', metric),
-    columns,
     h(
       'div',
-      { class: 'form-row' },
-      field('Bin size', binSize),
-      field('Compare', compareTo),
-      field('Bins back', delta, 'For a change: how many bins earlier to compare with.'),
+      { class: 'form-body' },
+      h('div', { class: 'form-row' }, field('Name', name), field('Metric', metric)),
+      columns,
+      h(
+        'div',
+        { class: 'form-row' },
+        field('Segment', segment),
+        field('Drift compared with', baseline),
+        field('Bins before', baselineBins, 'How many bins the rolling baseline holds.'),
+      ),
+      h(
+        'div',
+        { class: 'form-row' },
+        field('Bin size', binSize),
+        field('Compare', compareTo),
+        field('Bins back', delta, 'For a change: how many bins earlier to compare with.'),
+      ),
+      h(
+        'div',
+        { class: 'form-row' },
+        field('Fires when the value is', condition),
+        field('Warning threshold', warning, 'Optional.'),
+        field('Critical threshold', critical),
+        field('Priority', priority),
+      ),
+      h(
+        'fieldset',
+        { class: 'notifications' },
+        h('legend', {}, 'Notifications (comma-separated)'),
+        h(
+          'div',
+          { class: 'form-row' },
+          field('Emails', emails),
+          field('SMS numbers', sms, 'E.164, e.g. +15551234567.'),
+          field('Webhook URLs', webhooks),
+        ),
+      ),
+      editing
+        ? h(
+            'p',
+            { class: 'hint' },
+            'Only the name, thresholds, priority and notifications of a rule can change; to watch something else, create a new rule.',
+          )
+        : null,
     ),
-    h(
-      'div',
-      { class: 'form-row' },
-      field('Fires when the value is', condition),
-      field('Warning threshold', warning, 'Optional.'),
-      field('Critical threshold', critical),
-    ),
-    field('Priority', priority),
-    h(
-      'fieldset',
-      { class: 'notifications' },
-      h('legend', {}, 'Notifications (comma-separated)'),
-      field('Emails', emails),
-      field('SMS numbers', sms, 'E.164, e.g. +15551234567.'),
-      field('Webhook URLs', webhooks),
-    ),
-    editing
-      ? h(
-          'p',
-          { class: 'hint' },
-          'Only the name, thresholds, priority and notifications of a rule can change; to watch something else, create a new rule.',
-        )
-      : null,
     errors,
     h(
       'div',
@@ -274,6 +325,10 @@ export function openRuleForm(options: RuleFormOptions): HTMLDialogElement {
         };
         const warningValue = numberOrUndefined(warning);
         if (warningValue !== undefined) body.warning_threshold = warningValue;
+        if (segment.value) body.segment = segment.value;
+        if ((metric.value === 'jsd' || metric.value === 'psi') && baseline.value === 'previous') {
+          body.baseline = `previous:${baselineBins.value || 7}`;
+        }
         saved = await api.createRule(model, body);
       }
       dialog.close();

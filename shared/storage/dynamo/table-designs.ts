@@ -21,6 +21,12 @@ export const REGISTRY_TABLE: TableDesign = {
   globalIndexes: [],
 };
 
+/** The events table's time index: a model's events of one hour, by `hour_shard` (see event-items.ts). */
+export const EVENTS_BY_HOUR_INDEX = 'by_hour';
+
+/** Shards per model-hour in the events time index: 5,000 events/s over 16 keys stays under 1,000 WCU per key. */
+export const EVENT_HOUR_SHARDS = 16;
+
 /**
  * One item per event, partition key `<project>/<model>/<event_id>`: every event its own partition key, so
  * no model is pinned to one partition and an update is a single-key write. The `by_hour` index shards each
@@ -30,7 +36,7 @@ export const EVENTS_TABLE: TableDesign = {
   logicalName: 'events',
   partitionKey: 'pk',
   ttlAttribute: 'expires_at',
-  globalIndexes: [{ indexName: 'by_hour', partitionKey: 'hour_shard', sortKey: 'event_id' }],
+  globalIndexes: [{ indexName: EVENTS_BY_HOUR_INDEX, partitionKey: 'hour_shard', sortKey: 'event_id' }],
 };
 
 /** Mergeable metric profiles per model and hour, plus fold checkpoints and alert state (metrics engine). */
@@ -42,17 +48,3 @@ export const PROFILES_TABLE: TableDesign = {
 };
 
 export const ALL_TABLES = [REGISTRY_TABLE, EVENTS_TABLE, PROFILES_TABLE] as const;
-
-/** Shards per model-hour in the events time index: 5,000 events/s over 16 keys stays under 1,000 WCU per key. */
-export const EVENT_HOUR_SHARDS = 16;
-
-/** Environment variables naming the physical resources, set by the CDK stack on every Lambda. */
-export const ENV = {
-  registryTable: 'MODELWATCH_REGISTRY_TABLE',
-  eventsTable: 'MODELWATCH_EVENTS_TABLE',
-  profilesTable: 'MODELWATCH_PROFILES_TABLE',
-  baselineBucket: 'MODELWATCH_BASELINE_BUCKET',
-  alertsTopicArn: 'MODELWATCH_ALERTS_TOPIC_ARN',
-  adminSecretArn: 'MODELWATCH_ADMIN_SECRET_ARN',
-  dashboardUrl: 'MODELWATCH_DASHBOARD_URL',
-} as const;

@@ -1,0 +1,51 @@
+// Keys of the profiles table's items, by kind: pending deltas (packs), journals and marks; hour and day profiles
+// per spec version and segment; specs, automatic segments, model state and leases. One table, so a model's
+// items of every kind sit under its own partition keys.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type Delta, type ModelRef, modelKey } from '../profiles.js';
+
+export const pad = (value: number, width: number) => String(value).padStart(width, '0');
+export const hourKey = (hour: number) => pad(hour, 15);
+export const deltaPk = (model: ModelRef, shard: number) => `DELTA#${modelKey(model)}#${shard}`;
+/** A segment's profiles get partitions of their own: a model's hours stay one query, whatever its segments. */
+const segmentSuffix = (segment?: string) => (segment === undefined ? '' : `#SEG#${segment}`);
+export const hourPk = (model: ModelRef, version: number, segment?: string) =>
+  `PROF#${modelKey(model)}#${version}${segmentSuffix(segment)}`;
+/** Apart from the hours, so listing a version's hours never reads its days. */
+export const dayPk = (model: ModelRef, version: number, segment?: string) =>
+  `DAYPROF#${modelKey(model)}#${version}${segmentSuffix(segment)}`;
+export const autoSegmentsKey = (model: ModelRef, version: number) => ({
+  pk: `AUTOSEG#${modelKey(model)}`,
+  sk: pad(version, 10),
+});
+export const specKey = (model: ModelRef, version: number) => ({
+  pk: `SPEC#${modelKey(model)}`,
+  sk: pad(version, 10),
+});
+export const stateKey = (model: ModelRef) => ({ pk: `STATE#${modelKey(model)}`, sk: 'STATE' });
+export const DIRTY = 'DIRTY';
+
+export function deltaKey(delta: Delta): string {
+  return `${hourKey(delta.hour)}#${delta.event_id}#${pad(delta.new_rev, 10)}`;
+}
+
+/** Sends a conditional write; false when its condition failed. */
+export async function writeIf(
+  client: DynamoDBDocumentClient,
+  command: PutCommand | DeleteCommand,
+): Promise<boolean> {
+  try {
+    await client.send(command as PutCommand);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+export function revisionCondition(expectedRev: number | undefined) {
+  return expectedRev === undefined
+    ? { ConditionExpression: 'attribute_not_exists(pk)' }
+    : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': expectedRev } };
+}
