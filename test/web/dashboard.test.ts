@@ -1,7 +1,7 @@
 // The Monitor dashboard in a real browser (Debian's chromium through playwright-core) against the local
 // service seeded with the demo's bank-churn model: sign-in, the model picker, the health summary, charts with
 // data, bin sizes, bin details, the column view, the confusion matrix and calibration of a bin, segments and the
-// comparison of two model versions, incidents and rules, empty and error states, at desktop and phone sizes.
+// comparison of two model versions and their ranking in one bin, incidents and rules, empty and error states, at desktop and phone sizes.
 // Screenshots land in test/web/artifacts/.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
@@ -282,7 +282,7 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     await page.context().close();
   }, 90_000);
 
-  it('draws the Monitor view with one metrics query and at most eight API requests', async () => {
+  it('draws the Monitor view above the fold with one metrics query and at most six API requests', async () => {
     const page = await signedInPage();
     const requests: string[] = [];
     page.on('request', (request) => {
@@ -291,23 +291,153 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     });
     await page.goto(`${dashboard.url}/${modelHash}`);
     await chartsLoaded(page, ['traffic', 'performance', 'compare', 'drift', 'integrity']);
-    await page.locator('figure[data-chart="confusion"]').waitFor();
     await page.locator('[data-panel="health"] .health-list').waitFor();
     await page.locator('li[data-incident]').first().waitFor();
+    // Anything asked after the draw would show within this wait.
+    await page.waitForTimeout(1000);
     expect(requests.filter((r) => r.endsWith('/metrics/query'))).toHaveLength(1);
     expect(requests.filter((r) => r.endsWith('/metrics'))).toEqual([]);
-    // The model's info comes from the project's list of models, not from a request of its own.
-    expect(requests).not.toContain(`GET /v1/projects/${DEMO_PROJECT}/models/${DEMO_MODEL}`);
+    // The model's info comes from the project's list of models, not from a request of its own; the address
+    // names the project, so the projects are not listed until the picker is opened.
     expect([...requests].sort()).toEqual(
       [
-        'GET /v1/projects',
         `GET /v1/projects/${DEMO_PROJECT}/models`,
-        ...['alert-rules', 'incidents', 'segments', 'summary', 'performance'].map(
+        ...['alert-rules', 'incidents', 'segments', 'summary'].map(
           (route) => `GET /v1/projects/${DEMO_PROJECT}/models/${DEMO_MODEL}/${route}`,
         ),
         `POST /v1/projects/${DEMO_PROJECT}/models/${DEMO_MODEL}/metrics/query`,
       ].sort(),
     );
+    await textOf(page.locator('[data-panel="performance-detail"] .panel-body')).toContain(
+      'load when this panel is scrolled into view',
+    );
+    await page.context().close();
+  }, 90_000);
+
+  it('loads the confusion matrix of the API once its panel is scrolled to', async () => {
+    const page = await signedInPage();
+    const performance: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname.endsWith('/performance')) performance.push(request.url());
+    });
+    await page.goto(`${dashboard.url}/${modelHash}?bin=day&range=latest`);
+    await chartsLoaded(page, ['traffic', 'performance']);
+    expect(performance).toEqual([]);
+
+    const panel = page.locator('[data-panel="performance-detail"]');
+    await panel.scrollIntoViewIfNeeded();
+    await panel.locator('figure[data-chart="confusion"]').waitFor();
+    expect(performance).toHaveLength(1);
+    const expected = await performanceOf(Number(await panel.getByLabel('Labelled bin').inputValue()));
+    expect(expected.data_count).toBeGreaterThan(0);
+    for (const [actual, predicted, count] of [
+      ['false', 'false', expected.tn],
+      ['false', 'true', expected.fp],
+      ['true', 'false', expected.fn],
+      ['true', 'true', expected.tp],
+    ] as const) {
+      expect(await cell(page, actual, predicted).getAttribute('data-count')).toBe(String(count));
+    }
+    await page.context().close();
+  }, 90_000);
+
+  it('lists the projects only when the project picker is opened', async () => {
+    const page = await signedInPage();
+    const listed: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/v1/projects') listed.push(request.url());
+    });
+    await page.goto(`${dashboard.url}/${modelHash}`);
+    await chartsLoaded(page, ['traffic'], false);
+    const picker = page.getByLabel('Project', { exact: true });
+    expect(await picker.locator('option').allTextContents()).toEqual([DEMO_PROJECT]);
+    expect(listed).toEqual([]);
+
+    await picker.focus();
+    await expect.poll(() => listed.length, POLL).toBe(1);
+    await expect.poll(() => picker.locator('option').allTextContents(), POLL).toContain(DEMO_PROJECT);
+    expect(await picker.inputValue()).toBe(DEMO_PROJECT);
+    await page.context().close();
+  }, 90_000);
+
+  it("sends a token the API no longer accepts to sign in from a model's address", async () => {
+    const page = await signedInPage(DESKTOP, 'mw_no_longer_valid');
+    await page.goto(`${dashboard.url}/${modelHash}`);
+    await visible(page.getByLabel('API token'));
+    await textOf(page.locator('body')).toContain('Your token is no longer accepted');
+    expect(await page.evaluate('sessionStorage.getItem("modelwatch.token")')).toBeNull();
+    await page.context().close();
+  }, 90_000);
+
+  it("ranks the demo's model versions by the chosen metric in the chosen bin, as the API computes it", async () => {
+    const page = await signedInPage();
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().includes('/segments/breakdown')) asked.push(request.url());
+    });
+    await page.goto(`${dashboard.url}/${modelHash}?bin=day&range=latest`);
+    await chartsLoaded(page, ['traffic', 'compare'], false);
+    const panel = page.locator('[data-panel="breakdown"]');
+    expect(await panel.getByLabel('Rank by').inputValue()).toBe(VERSION_COLUMN);
+    await panel.getByLabel('Ranked metric').selectOption('accuracy');
+    // Independently: each version's accuracy per day from its own series; the newest day where two have one.
+    const { items: segments } = await api<{ items: Array<{ segment_id: string; automatic: boolean }> }>(
+      '/segments',
+    );
+    const versions = segments.filter((s) => s.automatic && s.segment_id.startsWith(`${VERSION_COLUMN}=`));
+    const now = Date.now();
+    const series = await Promise.all(
+      versions.map(({ segment_id }) =>
+        api<{ points: Array<{ start: number; value: number | null; count: number }> }>(
+          `/metrics?metric=accuracy&bin_size=day&start=${now - 35 * DAY_MS}&end=${now + DAY_MS}&segment=${encodeURIComponent(segment_id)}`,
+        ),
+      ),
+    );
+    const days = (series[0]?.points ?? []).map((point) => point.start);
+    const valuesIn = (start: number) =>
+      versions.map(({ segment_id }, i) => {
+        const point = series[i]?.points.find((p) => p.start === start);
+        return { segment_id, value: point?.value ?? null, count: point?.count ?? 0 };
+      });
+    const at = days.findLast((start) => valuesIn(start).filter((v) => v.value !== null).length >= 2);
+    if (at === undefined) throw new Error('no day where two versions have an accuracy');
+    const expected = valuesIn(at).sort((a, b) =>
+      a.value === null ? (b.value === null ? 0 : 1) : b.value === null ? -1 : b.value - a.value,
+    );
+
+    await panel.getByLabel('Ranked bin').selectOption(String(at));
+    expect(asked).toEqual([]);
+    await panel.getByRole('button', { name: 'Rank' }).click();
+    const items = panel.locator('li[data-segment]');
+    await items.first().waitFor();
+    expect(asked).toHaveLength(1);
+    expect(await items.evaluateAll((list) => list.map((li) => li.getAttribute('data-segment')))).toEqual(
+      expected.map((e) => e.segment_id),
+    );
+    for (const [i, one] of expected.entries()) {
+      const item = items.nth(i);
+      if (one.value === null) {
+        expect(await item.getAttribute('data-value')).toBe('');
+        continue;
+      }
+      expect(Number(await item.getAttribute('data-value'))).toBeCloseTo(one.value, 9);
+      expect(await item.getAttribute('data-count')).toBe(String(one.count));
+      await textOf(item).toContain(`over ${one.count.toLocaleString('en-US')} labelled events`);
+    }
+    await textOf(items.first()).toMatch(/^v\d+: \d\.\d+ over/);
+    await textOf(panel.locator('.breakdown > p')).toContain(
+      `${VERSION_COLUMN} ranked by accuracy, highest first`,
+    );
+    await panel.scrollIntoViewIfNeeded();
+    await shot(page, 'breakdown-versions-1440');
+
+    // Lowest first: the same values, the other way round (no value still last).
+    await panel.getByLabel('Order').selectOption('asc');
+    await panel.getByRole('button', { name: 'Rank' }).click();
+    const ranked = expected.filter((e) => e.value !== null).reverse();
+    await expect
+      .poll(() => items.evaluateAll((list) => list.map((li) => li.getAttribute('data-segment'))), POLL)
+      .toEqual([...ranked, ...expected.filter((e) => e.value === null)].map((e) => e.segment_id));
     await page.context().close();
   }, 90_000);
 
@@ -491,7 +621,11 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     expect(await overlaps(page, controls)).toEqual([]);
     expect(await overlaps(page, '.health-item .badge, .health-text, .health-item .evidence')).toEqual([]);
     expect(await overlaps(page, '.panel')).toEqual([]);
+    await page.locator('[data-panel="performance-detail"]').scrollIntoViewIfNeeded();
     await page.locator('figure[data-chart="calibration"]').waitFor();
+    expect(await overlaps(page, '[data-panel="breakdown"] .field, [data-panel="breakdown"] button')).toEqual(
+      [],
+    );
     expect(await overlaps(page, '[data-panel="compare"] .field')).toEqual([]);
     await shot(page, 'monitor-390');
     await shot(page, 'monitor-390-full', true);
@@ -534,6 +668,7 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     const page = await signedInPage();
     await page.goto(`${dashboard.url}/${modelHash}?bin=day&range=latest`);
     const panel = page.locator('[data-panel="performance-detail"]');
+    await panel.scrollIntoViewIfNeeded();
     await panel.locator('figure[data-chart="confusion"]').waitFor();
     const bin = panel.getByLabel('Labelled bin');
     const at = Number(await bin.inputValue());
@@ -587,6 +722,7 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     const range = `range=custom&start=${fixture.start}&end=${fixture.start + 3 * DAY_MS}`;
     await page.goto(`${dashboard.url}/#/${MULTICLASS_PROJECT}/${multiclass?.model_id}?bin=day&${range}`);
     const panel = page.locator('[data-panel="performance-detail"]');
+    await panel.scrollIntoViewIfNeeded();
     await panel.locator('figure[data-chart="confusion"]').waitFor();
     const expected = multiclass?.queries.find((q) => q.bin_size === 'day')?.points[1];
     if (!multiclass || !expected) throw new Error('the fixture has no second day');
@@ -643,6 +779,7 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
       expect.arrayContaining([{ metric: 'traffic', segment: V2 }]),
     );
     // The confusion matrix is v2's too.
+    await page.locator('[data-panel="performance-detail"]').scrollIntoViewIfNeeded();
     const bin = page.getByLabel('Labelled bin');
     await expect.poll(async () => Number(await bin.inputValue()), POLL).toBeGreaterThan(0);
     const expected = await performanceOf(Number(await bin.inputValue()), V2);

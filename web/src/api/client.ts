@@ -14,6 +14,7 @@ import type {
   PerformanceDetails,
   Project,
   Segment,
+  SegmentBreakdown,
   Series,
 } from './types.js';
 
@@ -49,6 +50,18 @@ export interface SeriesQuery {
   bin_size: BinSize;
   start: number;
   end: number;
+}
+
+export interface BreakdownQuery {
+  /** A `segment_by` column. */
+  column: string;
+  metric: string;
+  /** The column of a per-column metric (drift). */
+  metric_column?: string;
+  bin_size: BinSize;
+  /** Any time in the bin to rank. */
+  at: number;
+  order: 'asc' | 'desc';
 }
 
 /** Models listed per request: the route's own maximum, so most projects take one request. */
@@ -198,6 +211,17 @@ export class ApiClient {
       `${modelPath(model.project_id, model.model_id)}/segments`,
     );
     return answer.items;
+  }
+
+  /** The automatic segments of a `segment_by` column ranked by a metric in the bin holding `at`. */
+  segmentBreakdown(model: ModelInfo, query: BreakdownQuery): Promise<SegmentBreakdown> {
+    const metricColumn =
+      query.metric_column === undefined ? '' : `&metric_column=${enc(query.metric_column)}`;
+    return this.request(
+      'GET',
+      `${modelPath(model.project_id, model.model_id)}/segments/breakdown?column=${enc(query.column)}` +
+        `&metric=${enc(query.metric)}${metricColumn}&bin_size=${query.bin_size}&at=${query.at}&order=${query.order}`,
+    );
   }
 
   incidents(model: ModelInfo, nextToken?: string): Promise<Page<Incident>> {

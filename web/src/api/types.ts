@@ -3,6 +3,7 @@
 import type { z } from '@hono/zod-openapi';
 import type {
   alertRecordSchema,
+  breakdownSchema,
   columnSchema,
   datasetInfoSchema,
   distributionSchema,
@@ -40,6 +41,7 @@ export type ModelSummary = z.infer<typeof summarySchema>;
 export type Incident = z.infer<typeof incidentSchema>;
 export type PerformanceDetails = z.infer<typeof performanceSchema>;
 export type Segment = z.infer<typeof segmentSchema>;
+export type SegmentBreakdown = z.infer<typeof breakdownSchema>;
 
 export interface Page<T> {
   items: T[];

@@ -1,7 +1,8 @@
 // The page: sign-in, then a top bar with project and model pickers and sign-out, and the Monitor view of the
 // model named in the URL hash. The model picker lists the project's models as `GET .../models` answers them;
 // a model id typed or linked is checked with the API before the view opens, and never joins the list unless
-// the API knows it.
+// the API knows it. The projects are listed when the picker is opened (or when the address names none), so
+// opening a model's address costs no request for them.
 import { ApiClient, ApiError } from '../api/client.js';
 import type { ModelInfo, Project } from '../api/types.js';
 import { formatRoute, parseRoute, type Route } from '../state/route.js';
@@ -23,7 +24,9 @@ interface Listing {
 export class App {
   private session: Session | undefined;
   private api: ApiClient | undefined;
-  private projects: Project[] = [];
+  /** The projects the token sees; undefined until listed. */
+  private projects: Project[] | undefined;
+  private projectsRead: Promise<void> | undefined;
   private listing: Listing | undefined;
   private view: MonitorView | undefined;
   private shown: { project?: string; model?: string } = {};
@@ -42,6 +45,9 @@ export class App {
   constructor(private readonly root: HTMLElement) {
     window.addEventListener('hashchange', () => void this.route());
     this.projectSelect.addEventListener('change', () => this.go({ project: this.projectSelect.value }));
+    for (const opening of ['focus', 'pointerdown']) {
+      this.projectSelect.addEventListener(opening, () => void this.listProjects());
+    }
     this.modelSelect.addEventListener(
       'change',
       () =>
@@ -58,14 +64,13 @@ export class App {
     const session = loadSession();
     if (!session) return this.showSignIn();
     this.useSession(session);
+    // An address naming a project needs no list of projects: its models are the view's first request.
+    if (parseRoute(window.location.hash).project) return this.showShell();
     replace(this.root, status('loading', 'Loading projects…'));
     try {
       this.projects = await (this.api as ApiClient).listProjects();
     } catch (error) {
-      if (error instanceof ApiError && error.status === 401) {
-        clearSession();
-        return this.showSignIn('Your token is no longer accepted; sign in again.');
-      }
+      if (this.rejected(error)) return;
       replace(
         this.root,
         this.topBar(),
@@ -84,6 +89,37 @@ export class App {
     this.session = session;
     this.api = new ApiClient(session.base, session.token);
     this.listing = undefined;
+    this.projects = undefined;
+    this.projectsRead = undefined;
+  }
+
+  /** A 401 from any request: the token is no longer accepted, so back to sign-in. */
+  private rejected(error: unknown): boolean {
+    if (!(error instanceof ApiError) || error.status !== 401) return false;
+    clearSession();
+    this.session = undefined;
+    this.api = undefined;
+    this.showSignIn('Your token is no longer accepted; sign in again.');
+    return true;
+  }
+
+  /** Lists the projects once (when the picker is opened), then fills the picker with them. */
+  private listProjects(): Promise<void> {
+    if (!this.api) return Promise.resolve();
+    this.projectsRead ??= (this.api as ApiClient).listProjects().then(
+      (projects) => {
+        this.projects = projects;
+        const route = parseRoute(window.location.hash);
+        this.fillProjects(route.project);
+      },
+      (error: unknown) => {
+        this.projectsRead = undefined;
+        if (!this.rejected(error)) {
+          replace(this.pickerMessage, status('error', `Could not list projects: ${messageOf(error)}`));
+        }
+      },
+    );
+    return this.projectsRead;
   }
 
   /** The project's models, listed once per project shown; a failure lists none and says why. */
@@ -109,6 +145,7 @@ export class App {
         saveSession(session);
         this.useSession(session);
         this.projects = projects;
+        this.projectsRead = Promise.resolve();
         this.showShell();
       }, notice),
     );
@@ -185,19 +222,25 @@ export class App {
     this.go({ project, model: id });
   }
 
+  /** The listed projects, or only the one the address names while they are not listed yet. */
+  private fillProjects(project: string | undefined): void {
+    const ids = this.projects?.map((p) => p.project_id) ?? (project ? [project] : []);
+    replace(
+      this.projectSelect,
+      ids.length === 0
+        ? h('option', { value: '' }, this.projects ? 'No projects' : 'Choose a project…')
+        : null,
+      ids.map((id) => h('option', { value: id, selected: id === project }, id)),
+    );
+  }
+
   /** `models` undefined: still being listed. */
   private fillPickers(
     project: string | undefined,
     model: string | undefined,
     models: ModelInfo[] | undefined,
   ): void {
-    replace(
-      this.projectSelect,
-      this.projects.length === 0 ? h('option', { value: '' }, 'No projects') : null,
-      this.projects.map((p) =>
-        h('option', { value: p.project_id, selected: p.project_id === project }, p.project_id),
-      ),
-    );
+    this.fillProjects(project);
     // Only models the API listed or confirmed: an id typed or linked joins once the API has answered it.
     const known = model !== undefined && (models ?? []).some((m) => m.model_id === model);
     const prompt =
@@ -211,14 +254,22 @@ export class App {
     );
   }
 
-  /** The listed models, or none (with the reason beside the pickers) when they could not be listed. */
-  private async listedModels(project: string | undefined): Promise<ModelInfo[]> {
-    if (!project || !this.projects.some((p) => p.project_id === project)) return [];
+  /**
+   * The listed models, or none (with the reason beside the pickers) when they could not be listed; undefined
+   * when the token was refused, or the project is unknown to it (a 403 or 404 while the projects are not listed).
+   */
+  private async listedModels(project: string | undefined): Promise<ModelInfo[] | undefined> {
+    if (!project) return [];
+    if (this.projects && !this.projects.some((p) => p.project_id === project)) return undefined;
     try {
       const models = await this.modelsOf(project);
       replace(this.pickerMessage);
       return models;
     } catch (error) {
+      if (this.rejected(error)) return undefined;
+      if (!this.projects && error instanceof ApiError && (error.status === 403 || error.status === 404)) {
+        return undefined;
+      }
       replace(this.pickerMessage, status('error', `Could not list the models: ${messageOf(error)}`));
       return [];
     }
@@ -227,18 +278,23 @@ export class App {
   private async route(): Promise<void> {
     if (!this.api) return;
     const route = parseRoute(window.location.hash);
-    if (!route.project && this.projects[0]) {
-      window.history.replaceState(null, '', formatRoute({ project: this.projects[0].project_id }));
+    if (!route.project && !this.projects) await this.listProjects();
+    if (!this.api) return;
+    const first = this.projects?.[0];
+    if (!route.project && first) {
+      window.history.replaceState(null, '', formatRoute({ project: first.project_id }));
       return this.route();
     }
     // The project's page lists its models anew, so a model registered since shows there.
     if (!route.model && this.listing && !this.listing.fresh) this.listing = undefined;
     // The project is chosen at once, so the "Open model by id" box works while the models are listed.
     if (this.listing?.project !== route.project) this.fillPickers(route.project, route.model, undefined);
-    const models = await this.listedModels(route.project);
-    // Another model or project was asked for while the models were listed: that navigation draws.
+    const listed = await this.listedModels(route.project);
+    // Signed out meanwhile, or another model or project was asked for while the models were listed.
+    if (!this.api) return;
     const now = parseRoute(window.location.hash);
     if (now.project !== route.project || now.model !== route.model) return;
+    const models = listed ?? [];
     this.fillPickers(route.project, route.model, models);
     if (this.shown.project === route.project && this.shown.model === route.model && this.view) {
       await this.view.navigate(route);
@@ -248,6 +304,13 @@ export class App {
     this.view = undefined;
     this.shown = { project: route.project, model: route.model };
     document.title = route.model ? `${route.model} · Monitor · Modelwatch` : 'Modelwatch';
+    if (!route.project && !this.projects) {
+      replace(
+        this.main,
+        status('error', 'The projects could not be listed; open the Project picker to retry.'),
+      );
+      return;
+    }
     if (!route.project) {
       replace(
         this.main,
@@ -258,7 +321,7 @@ export class App {
       );
       return;
     }
-    if (!this.projects.some((p) => p.project_id === route.project)) {
+    if (listed === undefined) {
       replace(
         this.main,
         status('error', `Project ${route.project} does not exist or this token may not see it.`),

@@ -1,7 +1,7 @@
 // Two values of a `segment_by` column side by side (model versions, most often): one metric of each automatic
 // segment in one chart, and in two columns of its numbers. The two series travel in the view's one metrics
 // query, each with its own `segment`.
-import type { Segment } from '../api/types.js';
+import type { ModelInfo, Segment } from '../api/types.js';
 import { axisTitle, formatValue, metricInfo, performanceMetrics } from '../monitor/catalog.js';
 import type { MonitorContext } from '../monitor/context.js';
 import { formatTime } from '../monitor/time.js';
@@ -29,8 +29,19 @@ export function valuesOf(segments: Segment[] | undefined, column: string): Segme
 }
 
 const segmentValue = (segmentId: string) => segmentId.slice(segmentId.indexOf('=') + 1);
-const valueWords = (segmentId: string) =>
+export const valueWords = (segmentId: string) =>
   segmentValue(segmentId) === OTHER ? 'other values' : segmentValue(segmentId);
+
+/** What two segments can be compared (or ranked) by: `jsd:<output>` is the drift of an output. */
+export function comparableMetrics(model: ModelInfo): Array<{ value: string; label: string }> {
+  const performance = model.task === 'not_set' ? [] : performanceMetrics(model.task);
+  return [
+    ...performance.map((m) => ({ value: m.id, label: m.label })),
+    ...(model.task === 'not_set' ? [] : [{ value: 'data_count', label: 'Labelled events' }]),
+    { value: 'traffic', label: 'Traffic (events)' },
+    ...model.outputs.map((output) => ({ value: `jsd:${output}`, label: `Drift (JSD) of ${output}` })),
+  ];
+}
 
 /** A column whose name says it holds versions, else the first. */
 export function defaultColumn(columns: string[]): string | undefined {
@@ -51,16 +62,6 @@ export class ComparePanel extends ChartPanel {
     );
   }
 
-  private metricOptions(ctx: MonitorContext): Array<{ value: string; label: string }> {
-    const performance = ctx.model.task === 'not_set' ? [] : performanceMetrics(ctx.model.task);
-    return [
-      ...performance.map((m) => ({ value: m.id, label: m.label })),
-      ...(ctx.model.task === 'not_set' ? [] : [{ value: 'data_count', label: 'Labelled events' }]),
-      { value: 'traffic', label: 'Traffic (events)' },
-      ...ctx.model.outputs.map((output) => ({ value: `jsd:${output}`, label: `Drift (JSD) of ${output}` })),
-    ];
-  }
-
   /** Builds the pickers from the segments list, keeping what the user chose while it still exists. */
   private buildControls(ctx: MonitorContext, columns: string[]): void {
     if (this.builtFrom === ctx.segmentList && this.controls.childElementCount > 0) return;
@@ -77,7 +78,7 @@ export class ComparePanel extends ChartPanel {
         ? this.choice.second
         : (values.find((id) => id !== first && segmentValue(id) !== OTHER) ??
           values.find((id) => id !== first));
-    const metrics = this.metricOptions(ctx);
+    const metrics = comparableMetrics(ctx.model);
     const metric =
       this.choice.metric && metrics.some((m) => m.value === this.choice.metric)
         ? this.choice.metric

@@ -1,6 +1,7 @@
 // The Monitor view of one model: bin size, time range and segment controls, the health summary, then traffic,
-// performance (with the confusion matrix and calibration of a chosen bin), a comparison of two segments, drift
-// and integrity charts, the columns table and the incidents panel; or, with a column chosen, that column's view.
+// performance (with the confusion matrix and calibration of a chosen bin), a comparison of two segments, a
+// ranking of a segment_by column's values in one bin, drift and integrity charts, the columns table and the
+// incidents panel; or, with a column chosen, that column's view.
 // The charts' series travel in one metrics query (whatever their segments), the health in one summary request.
 import type { ApiClient } from '../api/client.js';
 import type { BinSize, DatasetInfo, ModelInfo, Segment } from '../api/types.js';
@@ -24,6 +25,7 @@ import {
 import { formatRoute, type RangePreset, type Route } from '../state/route.js';
 import { h, replace, status, uid } from '../ui/dom.js';
 import { AlertsPanel } from './alerts.js';
+import { BreakdownPanel } from './breakdown-panel.js';
 import { messageOf } from './chart-panel.js';
 import { DriftPanel, IntegrityPanel } from './column-panels.js';
 import { ColumnView } from './column-view.js';
@@ -70,6 +72,7 @@ export class MonitorView {
   private chosen: TimeRange;
   private panels: Array<{ refresh(): Promise<void> }> = [];
   private alertsPanel: AlertsPanel | undefined;
+  private detail: PerformanceDetailPanel | undefined;
   /** Whether the bin size came from the user (URL or control) rather than from the range. */
   private binChosen: boolean;
 
@@ -198,6 +201,7 @@ export class MonitorView {
     await Promise.all([this.resolvePreset(this.preset), this.loadSegments()]);
     this.show();
     await Promise.all([this.render(false), alerts]);
+    this.detail?.watch();
   }
 
   /** The address of what is shown, as the hash holds it. */
@@ -377,7 +381,9 @@ export class MonitorView {
     const classifier =
       this.model.task === 'binary_classification' || this.model.task === 'multiclass_classification';
     const detail = classifier ? new PerformanceDetailPanel(context) : undefined;
+    this.detail = detail;
     const compare = new ComparePanel(context);
+    const breakdown = new BreakdownPanel(context);
     const drift = new DriftPanel(context);
     const integrity = new IntegrityPanel(context);
     const table = new DriftTable(context);
@@ -394,6 +400,7 @@ export class MonitorView {
       performance,
       ...(detail ? [detail] : []),
       compare,
+      breakdown,
       drift,
       integrity,
       table,
@@ -406,6 +413,7 @@ export class MonitorView {
       performance.element,
       detail?.element,
       compare.element,
+      breakdown.element,
       drift.element,
       integrity.element,
       table.element,

@@ -1,7 +1,8 @@
 // The performance of a classification model in one chosen bin: its confusion matrix (counts and row shares) and,
 // for a binary model, its calibration plot (mean predicted probability against the observed share of positives,
 // with the diagonal of a perfectly calibrated model); above them, the labelled share of events per bin, whose
-// bars also choose the bin. One `GET .../performance` per range, beside the view's metrics query.
+// bars also choose the bin. One `GET .../performance` per range, asked only once the panel comes near the screen
+// (or its bin list is opened), so the view's first draw does without it.
 import type { PerformanceDetails, Series } from '../api/types.js';
 import { formatShare, formatValue } from '../monitor/catalog.js';
 import type { MonitorContext } from '../monitor/context.js';
@@ -16,6 +17,8 @@ type Bucket = NonNullable<Point['calibration']>[number];
 
 const PLOT = { size: 300, left: 44, right: 12, top: 12, bottom: 40 };
 const COVERAGE = { barWidth: 10, height: 56 };
+/** How far below the screen the panel starts loading, so a scroll usually finds it drawn. */
+const NEAR = '300px 0px';
 
 export class PerformanceDetailPanel {
   readonly element: HTMLElement;
@@ -25,10 +28,15 @@ export class PerformanceDetailPanel {
   private traffic: Series | undefined;
   private at: number | undefined;
   private version = 0;
+  /** Whether the details may be asked for: once the panel is near the screen or its bin list is opened. */
+  private wanted = typeof IntersectionObserver === 'undefined';
+  private observer: IntersectionObserver | undefined;
 
   constructor(private readonly context: () => MonitorContext) {
     const selectId = uid('perf-bin');
     this.binSelect = h('select', { id: selectId, onchange: () => this.pick(Number(this.binSelect.value)) });
+    for (const opening of ['focus', 'pointerdown'])
+      this.binSelect.addEventListener(opening, () => this.want());
     this.element = h(
       'section',
       {
@@ -56,9 +64,39 @@ export class PerformanceDetailPanel {
     );
   }
 
+  /**
+   * Starts watching for the panel to come near the screen. Called once the rest of the view is drawn: while
+   * the panels above still show their loading lines, this one sits higher than it will.
+   */
+  watch(): void {
+    if (this.wanted || this.observer) return;
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) this.want();
+      },
+      { rootMargin: NEAR },
+    );
+    this.observer.observe(this.element);
+  }
+
+  private want(): void {
+    if (this.wanted) return;
+    this.wanted = true;
+    this.observer?.disconnect();
+    this.observer = undefined;
+    void this.refresh();
+  }
+
   async refresh(): Promise<void> {
     const mine = ++this.version;
     const ctx = this.context();
+    if (!this.wanted) {
+      replace(
+        this.body,
+        status('empty', 'The confusion matrix and calibration load when this panel is scrolled into view.'),
+      );
+      return;
+    }
     if (!this.details) replace(this.body, status('loading', 'Loading the confusion matrix…'));
     // Asked in this turn, so traffic travels in the view's one metrics query.
     const traffic = query(ctx, 'traffic');
