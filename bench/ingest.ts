@@ -9,7 +9,7 @@ import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTables } from '../shared/storage/dynamo/create-tables.js';
 import { toItem } from '../shared/storage/dynamo/event-items.js';
-import { freePort, pool, start, stop, waitFor } from './support.js';
+import { freePort, pool, seedBenchModel, serviceCall, start, stop, waitFor } from './support.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -134,24 +134,13 @@ async function apiRate(cwd?: string): Promise<{ rate: number; accepted: number }
     },
     cwd,
   );
-  const call = async (method: string, path: string, body: string, type = 'application/json') => {
-    const answer = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': type },
-      body,
-    });
-    if (!answer.ok) throw new Error(`${method} ${path}: ${answer.status} ${await answer.text()}`);
-    return answer;
-  };
+  const call = serviceCall(url, token);
   try {
     await waitFor(async () => (await fetch(`${url}/health`)).ok, 20_000, 'the local service');
-    await call('POST', '/v1/projects', JSON.stringify({ project_id: 'bench' }));
-    const baseline = Array.from({ length: 1000 }, (_, i) => JSON.stringify(row(i, 'base'))).join('\n');
-    await call('PUT', '/v1/projects/bench/datasets/base', baseline, 'application/x-ndjson');
-    await call(
-      'PUT',
-      '/v1/projects/bench/models/model',
-      JSON.stringify({ dataset_id: 'base', task: 'not_set', inputs: COLUMNS }),
+    await seedBenchModel(
+      call,
+      Array.from({ length: 1000 }, (_, i) => row(i, 'base')),
+      COLUMNS,
     );
     const bodies = Array.from({ length: Math.ceil(EVENTS / BATCH_ROWS) }, (_, b) =>
       Array.from({ length: Math.min(BATCH_ROWS, EVENTS - b * BATCH_ROWS) }, (_, j) =>

@@ -59,3 +59,34 @@ export async function pool(
     }),
   );
 }
+
+/** A request to a service under benchmark, as its admin; any answer but 2xx throws with its body. */
+export type ServiceCall = (method: string, path: string, body?: string, type?: string) => Promise<Response>;
+
+export function serviceCall(url: string, token: string): ServiceCall {
+  return async (method, path, body, type = 'application/json') => {
+    const answer = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': type },
+      body,
+    });
+    if (!answer.ok) throw new Error(`${method} ${path}: ${answer.status} ${await answer.text()}`);
+    return answer;
+  };
+}
+
+/** Project `bench`, dataset `base` from `baselineRows`, and model `bench/model` monitoring `inputs`. */
+export async function seedBenchModel(
+  call: ServiceCall,
+  baselineRows: object[],
+  inputs: string[],
+): Promise<void> {
+  await call('POST', '/v1/projects', JSON.stringify({ project_id: 'bench' }));
+  const baseline = baselineRows.map((row) => JSON.stringify(row)).join('\n');
+  await call('PUT', '/v1/projects/bench/datasets/base', baseline, 'application/x-ndjson');
+  await call(
+    'PUT',
+    '/v1/projects/bench/models/model',
+    JSON.stringify({ dataset_id: 'base', task: 'not_set', inputs }),
+  );
+}

@@ -7,7 +7,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, pool, start, stop, waitFor } from './support.js';
+import { freePort, pool, seedBenchModel, serviceCall, start, stop, waitFor } from './support.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -73,15 +73,7 @@ async function run(cwd?: string): Promise<Outcome> {
     },
     cwd,
   );
-  const call = async (method: string, path: string, body?: string, type = 'application/json') => {
-    const answer = await fetch(`${url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': type },
-      body,
-    });
-    if (!answer.ok) throw new Error(`${method} ${path}: ${answer.status} ${await answer.text()}`);
-    return answer;
-  };
+  const call = serviceCall(url, TOKEN);
   /** Events the metrics count: traffic over the whole range in one monthly bin query. */
   const folded = async () => {
     const answer = await call(
@@ -93,13 +85,10 @@ async function run(cwd?: string): Promise<Outcome> {
   };
   try {
     await waitFor(async () => (await fetch(`${url}/health`)).ok, 30_000, 'the local service');
-    await call('POST', '/v1/projects', JSON.stringify({ project_id: 'bench' }));
-    const baseline = Array.from({ length: 1000 }, (_, i) => JSON.stringify(row(i, 'base'))).join('\n');
-    await call('PUT', '/v1/projects/bench/datasets/base', baseline, 'application/x-ndjson');
-    await call(
-      'PUT',
-      '/v1/projects/bench/models/model',
-      JSON.stringify({ dataset_id: 'base', task: 'not_set', inputs: COLUMNS }),
+    await seedBenchModel(
+      call,
+      Array.from({ length: 1000 }, (_, i) => row(i, 'base')),
+      COLUMNS,
     );
     let accepted = 0;
     let maxBacklog = 0;

@@ -73,7 +73,8 @@ export function finalImages(fixture: FixtureCase, target: string): Array<Record<
   return images;
 }
 
-const ONE_INPUT: ModelInfo = {
+/** A model of one float input `x`, no task: what the column-level metric tests need. */
+export const ONE_INPUT: ModelInfo = {
   project_id: 'p1',
   model_id: 'drift',
   dataset_id: 'baseline',

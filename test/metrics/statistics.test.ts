@@ -17,8 +17,8 @@ import { statsQuantile } from '../../shared/metrics/numeric/read-stats.js';
 import { absorbEvent, emptyProfile, type HourProfile, mergeProfiles } from '../../shared/metrics/profile.js';
 import { computeMetric } from '../../shared/metrics/registry.js';
 import { buildMonitorSpec, type MonitorSpec } from '../../shared/metrics/spec.js';
-import type { ColumnProfile, DataType, ModelInfo } from '../../shared/schema/types.js';
-import { seededRandom } from './fixtures.js';
+import type { ColumnProfile, DataType } from '../../shared/schema/types.js';
+import { ONE_INPUT, seededRandom } from './fixtures.js';
 
 interface NumericCase {
   name: string;
@@ -47,24 +47,6 @@ const cases = (
 const numericCases = cases.filter((c): c is NumericCase => c.kind === 'numeric');
 const categoryCases = cases.filter((c): c is CategoryCase => c.kind === 'category');
 
-function modelOf(): ModelInfo {
-  return {
-    project_id: 'p1',
-    model_id: 'stats',
-    dataset_id: 'baseline',
-    task: 'not_set',
-    inputs: ['x'],
-    outputs: [],
-    targets: [],
-    decisions: [],
-    metadata: [],
-    binary_classification_threshold: 0.5,
-    target_class_order: [],
-    retention_days: 180,
-    created_at: 0,
-  };
-}
-
 function numericSpec(fixture: NumericCase): MonitorSpec {
   const sorted = Float64Array.from(fixture.baseline).sort();
   const column: ColumnProfile = {
@@ -80,7 +62,7 @@ function numericSpec(fixture: NumericCase): MonitorSpec {
     bool_counts: null,
   };
   return buildMonitorSpec(
-    modelOf(),
+    ONE_INPUT,
     { dataset_id: 'baseline', row_count: sorted.length, columns: [column] },
     null,
     {
@@ -102,7 +84,7 @@ function categorySpec(fixture: CategoryCase): MonitorSpec {
     category_counts: fixture.baseline_counts,
     bool_counts: null,
   };
-  return buildMonitorSpec(modelOf(), { dataset_id: 'baseline', row_count: 1, columns: [column] }, null, {});
+  return buildMonitorSpec(ONE_INPUT, { dataset_id: 'baseline', row_count: 1, columns: [column] }, null, {});
 }
 
 function profileOfValues(spec: MonitorSpec, values: readonly unknown[]): HourProfile {

@@ -1,11 +1,10 @@
 // Alert rules, records, incidents and notification claims in the profiles table. Rules name up to 500 columns and
 // records carry delivery errors, so their documents go through large-items rather than trusting them to stay small.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AlertRecord, AlertRule, Incident } from '../../alerts/types.js';
 import type { AlertStore, IncidentChange } from '../alerts.js';
 import { type ModelRef, modelKey } from '../profiles.js';
-import { queryPage, queryPartition } from './client.js';
+import { queryPage, queryPartition, writeIf } from './client.js';
 import { DynamoIncidents } from './incidents.js';
 import { type Item, LargeItemStore, partKeysOf } from './large-items.js';
 
@@ -112,18 +111,13 @@ export class DynamoAlertStore implements AlertStore {
   }
 
   async claimNotification(subjectId: string, state: string, now: number): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: `NOTIFY#${subjectId}`, sk: state, claimed_at: now },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writeIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: `NOTIFY#${subjectId}`, sk: state, claimed_at: now },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 }

@@ -1,7 +1,13 @@
 // One DynamoDB document client per process, configured from the environment (AWS) or the local runner.
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+} from '@aws-sdk/client-dynamodb';
+import {
+  type DeleteCommand,
   DynamoDBDocumentClient,
+  type PutCommand,
   paginateQuery,
   QueryCommand,
   type QueryCommandInput,
@@ -22,6 +28,20 @@ export function createDocumentClient(
   return DynamoDBDocumentClient.from(instrument(new DynamoDBClient(config)), {
     marshallOptions: { removeUndefinedValues: true },
   });
+}
+
+/** Sends a conditional write; false when its condition failed. */
+export async function writeIf(
+  client: DynamoDBDocumentClient,
+  command: PutCommand | DeleteCommand,
+): Promise<boolean> {
+  try {
+    await client.send(command as PutCommand);
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
 }
 
 /** Encodes a pagination key as an opaque URL-safe token. */

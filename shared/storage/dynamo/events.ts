@@ -13,7 +13,7 @@ import type { StoredEvent } from '../../schema/types.js';
 import type { EventKey, EventRevision, EventStore, InsertManyResult, NewEvent } from '../events.js';
 import { batchGetAll } from './batch-get.js';
 import { backoff } from './batch-write.js';
-import { queryAll } from './client.js';
+import { queryAll, writeIf } from './client.js';
 import { decodeValues, encodeValues, eventPartitionKey, fromItem, toItem } from './event-items.js';
 import { EVENT_HOUR_SHARDS, EVENTS_BY_HOUR_INDEX } from './table-designs.js';
 
@@ -176,20 +176,15 @@ export class DynamoEventStore implements EventStore {
   }
 
   /** A conditional put: false when the id is taken. */
-  private async putIfAbsent(item: object): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+  private putIfAbsent(item: object): Promise<boolean> {
+    return writeIf(
+      this.client,
+      new PutCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
   }
 
   async get(key: EventKey): Promise<StoredEvent | undefined> {

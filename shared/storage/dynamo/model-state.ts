@@ -10,8 +10,9 @@ import {
   type ModelStateStore,
   modelKey,
 } from '../profiles.js';
+import { writeIf } from './client.js';
 import { LargeItemStore } from './large-items.js';
-import { autoSegmentsKey, revisionCondition, specKey, stateKey, writeIf } from './profile-keys.js';
+import { autoSegmentsKey, revisionCondition, specKey, stateKey } from './profile-keys.js';
 
 export class DynamoModelStateStore implements ModelStateStore {
   private readonly large: LargeItemStore;

@@ -18,10 +18,10 @@ import {
 } from '../profiles.js';
 import { batchGetAll } from './batch-get.js';
 import { batchWriteAll } from './batch-write.js';
-import { queryAll } from './client.js';
+import { queryAll, writeIf } from './client.js';
 import { shardOf } from './event-items.js';
 import { encodeBody, type Item, type ItemKey, LargeItemStore, partKeysOf } from './large-items.js';
-import { DIRTY, deltaKey, deltaPk, writeIf } from './profile-keys.js';
+import { DIRTY, deltaKey, deltaPk } from './profile-keys.js';
 
 /** Packs sort after the single deltas of earlier versions (whose keys start with a digit). */
 const PACK_PREFIX = '~PACK#';

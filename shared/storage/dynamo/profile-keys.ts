@@ -1,8 +1,6 @@
 // Keys of the profiles table's items, by kind: pending deltas (packs), journals and marks; hour and day profiles
 // per spec version and segment; specs, automatic segments, model state and leases. One table, so a model's
 // items of every kind sit under its own partition keys.
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { DeleteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Delta, type ModelRef, modelKey } from '../profiles.js';
 
 export const pad = (value: number, width: number) => String(value).padStart(width, '0');
@@ -28,20 +26,6 @@ export const DIRTY = 'DIRTY';
 
 export function deltaKey(delta: Delta): string {
   return `${hourKey(delta.hour)}#${delta.event_id}#${pad(delta.new_rev, 10)}`;
-}
-
-/** Sends a conditional write; false when its condition failed. */
-export async function writeIf(
-  client: DynamoDBDocumentClient,
-  command: PutCommand | DeleteCommand,
-): Promise<boolean> {
-  try {
-    await client.send(command as PutCommand);
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
 }
 
 export function revisionCondition(expectedRev: number | undefined) {
