@@ -4,7 +4,7 @@
 // the ingest rate, the fold rate, the largest backlog, and the RSS once everything is folded. With
 // BENCH_COMPARE_DIR set to another checkout (with its node_modules), the same load runs there too, one after
 // the other in one run.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, pool, seedBenchModel, serviceCall, start, stop, waitFor } from './support.js';
@@ -46,6 +46,14 @@ async function memoryOf(pid: number): Promise<{ rss: number; peak: number; anon:
   };
 }
 
+/** Bytes on disk under the data dir, in MiB: LevelDB deletes a table file only once no iterator pins it. */
+async function diskOf(dir: string): Promise<number> {
+  let bytes = 0;
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true }))
+    if (entry.isFile()) bytes += (await stat(join(entry.parentPath, entry.name))).size;
+  return bytes / 2 ** 20;
+}
+
 interface Outcome {
   ingestRate: number;
   foldRate: number;
@@ -56,6 +64,7 @@ interface Outcome {
   anon: number;
   file: number;
   peakAnon: number;
+  disk: number;
 }
 
 async function run(cwd?: string): Promise<Outcome> {
@@ -136,6 +145,7 @@ async function run(cwd?: string): Promise<Outcome> {
       catchUpS: (performance.now() - ingested) / 1000 - 5,
       ...memory,
       peakAnon,
+      disk: await diskOf(dir),
     };
   } finally {
     await stop(server);
@@ -148,7 +158,7 @@ const report = (label: string, o: Outcome) =>
     `${label}: ${EVENTS} events, ingest ${o.ingestRate.toFixed(0)} events/s, folded end to end at ${o.foldRate.toFixed(0)} events/s, ` +
       `largest backlog ${o.maxBacklog}, caught up ${o.catchUpS.toFixed(0)} s after the last batch, ` +
       `RSS ${o.rss.toFixed(0)} MiB (peak ${o.peak.toFixed(0)} MiB): own memory ${o.anon.toFixed(0)} MiB (peak ${o.peakAnon.toFixed(0)}), ` +
-      `mapped database files ${o.file.toFixed(0)} MiB`,
+      `mapped database files ${o.file.toFixed(0)} MiB; data dir ${o.disk.toFixed(0)} MiB`,
   );
 
 report('this checkout', await run());

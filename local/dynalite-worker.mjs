@@ -2,6 +2,9 @@
 // it is given (0: any), so a restarted worker keeps the endpoint the service's clients already use.
 import { parentPort, workerData } from 'node:worker_threads';
 import dynalite from 'dynalite';
+import { closeIteratorsOnReturn } from './level-iterators.mjs';
+
+closeIteratorsOnReturn();
 
 const server = dynalite({
   ...(workerData.path ? { path: workerData.path } : {}),
