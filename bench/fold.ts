@@ -24,9 +24,15 @@ export interface TwentyColumnModel {
   categories: string[];
 }
 
-/** A binary model with 20 monitored columns: 14 numeric inputs, 4 categories, 1 bool, and the score. */
-export function twentyColumnModel(build: typeof buildMonitorSpec = buildMonitorSpec): TwentyColumnModel {
-  const numeric = Array.from({ length: 14 }, (_, i) => `x${i}`);
+/**
+ * A binary model with 20 monitored columns: 14 numeric inputs, 4 categories, 1 bool, and the score; with
+ * `numericInputs`, that many numeric inputs instead of 14 (a wide model).
+ */
+export function twentyColumnModel(
+  build: typeof buildMonitorSpec = buildMonitorSpec,
+  numericInputs = 14,
+): TwentyColumnModel {
+  const numeric = Array.from({ length: numericInputs }, (_, i) => `x${i}`);
   const categories = ['c0', 'c1', 'c2', 'c3'];
   const rand = seededRandom(7);
   const baselineValues: Record<string, Float64Array> = {};

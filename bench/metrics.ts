@@ -7,6 +7,7 @@ import { startDynalite } from '../local/dynalite.js';
 import { DEMO_MODEL, DEMO_PROJECT, seedDemo } from '../scripts/demo.js';
 import { rollUpDays } from '../shared/fold/rollups.js';
 import { absorbEvent, emptyProfile, type HourProfile } from '../shared/metrics/profile.js';
+import { PROFILE_LAYOUT } from '../shared/metrics/profile-sections.js';
 import { seededRandom } from '../shared/metrics/seeded-random.js';
 import { queryMetrics } from '../shared/queries/query.js';
 import { metricSeries } from '../shared/queries/series.js';
@@ -22,10 +23,10 @@ const HOUR = 3_600_000;
 const START = Date.UTC(2026, 9, 1);
 
 /**
- * A profile store on a dynalite of its own, counting the items its queries read (`reads.items`, set to 0 before a
- * measured query); `close` stops the dynalite.
+ * A profile store on a dynalite of its own, counting the items its queries read (`reads.items`) and the read
+ * units they consume (`reads.units`), both set to 0 before a measured query; `close` stops the dynalite.
  */
-async function countingProfileStore(prefix: string) {
+async function countingProfileStore(prefix: string, layout = PROFILE_LAYOUT) {
   const dynamo = await startDynalite();
   try {
     const raw = new DynamoDBClient({
@@ -39,16 +40,26 @@ async function countingProfileStore(prefix: string) {
       profiles: `${prefix}-profiles`,
     };
     await ensureTables(raw, tables);
-    const reads = { items: 0 };
+    const reads = { items: 0, units: 0 };
     raw.middlewareStack.add(
       (next) => async (args) => {
+        (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
         const result = await next(args);
-        reads.items += ((result.output ?? {}) as { Count?: number }).Count ?? 0;
+        const output = (result.output ?? {}) as {
+          Count?: number;
+          Responses?: Record<string, unknown[]>;
+          ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }>;
+        };
+        reads.items += output.Count ?? 0;
+        for (const found of Object.values(output.Responses ?? {})) reads.items += found.length;
+        const consumed = output.ConsumedCapacity;
+        for (const entry of Array.isArray(consumed) ? consumed : consumed ? [consumed] : [])
+          reads.units += entry.CapacityUnits ?? 0;
         return result;
       },
       { step: 'initialize', name: 'countItemsRead' },
     );
-    const profiles = dynamoProfileStore(DynamoDBDocumentClient.from(raw), tables.profiles);
+    const profiles = dynamoProfileStore(DynamoDBDocumentClient.from(raw), tables.profiles, layout);
     return { profiles, reads, close: () => dynamo.close() };
   } catch (error) {
     await dynamo.close();
@@ -202,6 +213,63 @@ async function itemsPerRange(): Promise<Array<{ days: number; hour: number; day:
   }
 }
 
+interface WideRead {
+  items: number;
+  units: number;
+  ms: number;
+}
+
+/**
+ * A model of 1,000 numeric inputs, 48 hours of 100 events each, stored whole (as before column sections) and
+ * split: one column's drift series at hour bins, and every column's (what the summary reads). Median of 3.
+ */
+async function wideRead(): Promise<Record<'whole' | 'split', { column: WideRead; every: WideRead }>> {
+  const { spec, event } = twentyColumnModel(undefined, 1_000);
+  const rand = seededRandom(1_000);
+  const hours = Array.from({ length: 48 }, () => {
+    const profile = emptyProfile(spec);
+    for (let i = 0; i < 100; i++) absorbEvent(profile, spec, event(rand), 1);
+    return profile;
+  });
+  const measure = async (layout: typeof PROFILE_LAYOUT) => {
+    const { profiles, reads, close } = await countingProfileStore('w', layout);
+    try {
+      for (const [h, profile] of hours.entries())
+        await profiles.putHour(BENCH_MODEL, 1, START + h * HOUR, { profile, rev: 1, applied: [] }, undefined);
+      await profiles.putSpec(BENCH_MODEL, 1, spec);
+      const deps = { profiles, registry: undefined as never, blobs: undefined as never };
+      const median = async (read: () => Promise<unknown>): Promise<WideRead> => {
+        const rounds: WideRead[] = [];
+        for (let round = 0; round < 3; round++) {
+          reads.items = 0;
+          reads.units = 0;
+          const started = performance.now();
+          await read();
+          rounds.push({ items: reads.items, units: reads.units, ms: performance.now() - started });
+        }
+        return rounds.sort((a, b) => a.ms - b.ms)[1] as WideRead;
+      };
+      const range = { bin_size: 'hour' as const, start: START, end: START + 48 * HOUR };
+      return {
+        column: await median(() =>
+          queryMetrics(deps, BENCH_RECORD, { ...range, queries: [{ metric: 'jsd', column: 'x5' }] }),
+        ),
+        // Every column decoded, as the summary reads them.
+        every: await median(async () => {
+          for (const { profile } of await profiles.queryHours(BENCH_MODEL, 1, range.start, range.end - 1))
+            for (const tally of profile.columns) void tally.integrity;
+        }),
+      };
+    } finally {
+      await close();
+    }
+  };
+  return {
+    whole: await measure({ ...PROFILE_LAYOUT, splitFromBytes: Number.POSITIVE_INFINITY }),
+    split: await measure(PROFILE_LAYOUT),
+  };
+}
+
 /**
  * Every series the Monitor view asks for: traffic, the first performance metric, JSD and PSI per column, and
  * any-violation counts per column and for __ANY__ (web/src/monitor/catalog.ts, web/src/views).
@@ -330,6 +398,17 @@ if (!process.env.BENCH_SKIP_RANGES) {
       `items read, one series over ${row.days} days: ${row.hour} at hour bins, ${row.day} at day bins (day profiles)`,
     );
   }
+}
+const wide = await wideRead();
+const wideCost = (r: WideRead) => `${r.items} items, ${r.units.toFixed(0)} RCU, ${r.ms.toFixed(0)} ms`;
+for (const [layout, label] of [
+  ['whole', 'stored whole'],
+  ['split', 'stored in column sections'],
+] as const) {
+  console.log(
+    `1,000-column model, 48 hours, ${label}: one column's jsd ${wideCost(wide[layout].column)}; ` +
+      `every column ${wideCost(wide[layout].every)}`,
+  );
 }
 const cost = (c: ViewCost) => `${c.requests} requests ${c.ms.toFixed(0)} ms ${c.items} items`;
 for (const [bin, { before, perSeries, query, series }] of Object.entries(await monitorView())) {

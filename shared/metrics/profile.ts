@@ -144,6 +144,36 @@ function ownValue(eventValues: Record<string, unknown>, name: string): unknown {
   return typeof found === 'function' ? undefined : found;
 }
 
+/**
+ * Marks what a column-selective read left out (profile-sections.ts): reading it throws, since a metric reading a
+ * column it did not ask for is a bug to surface, not a zero; merging keeps it out; serialising throws, so a
+ * partial profile is never written back.
+ */
+const UNREAD = Symbol('unread');
+
+function leaveUnread(target: State, key: string, what: string): void {
+  Object.defineProperty(target, key, {
+    get: () => {
+      throw new Error(`${what} was not read from storage`);
+    },
+    enumerable: true,
+    configurable: true,
+  });
+  const marked = target as { [UNREAD]?: Set<string> };
+  marked[UNREAD] ??= new Set();
+  marked[UNREAD].add(key);
+}
+
+const isUnread = (target: object, key: string) =>
+  (target as { [UNREAD]?: Set<string> })[UNREAD]?.has(key) === true;
+
+/** A column whose state was not read: only its name is known. */
+export function unreadColumn(name: string): ColumnTally {
+  const tally: State = { name };
+  for (const component of COLUMN_COMPONENTS) leaveUnread(tally, component.key, `column ${name}`);
+  return tally as unknown as ColumnTally;
+}
+
 /** A new profile holding both; they must come from the same spec. Neither is changed. */
 export function mergeProfiles(a: HourProfile, b: HourProfile): HourProfile {
   if (a.columns.length !== b.columns.length) throw new RangeError('cannot merge profiles of different specs');
@@ -155,6 +185,10 @@ export function mergeProfiles(a: HourProfile, b: HourProfile): HourProfile {
         throw new RangeError(`cannot merge column ${tally.name} with ${other.name}`);
       const result: State = { name: tally.name };
       for (const component of COLUMN_COMPONENTS) {
+        if (isUnread(tally, component.key) || isUnread(other, component.key)) {
+          leaveUnread(result, component.key, `column ${tally.name}`);
+          continue;
+        }
         result[component.key] = component.merge(tally[component.key] as never, other[component.key] as never);
       }
       return result as unknown as ColumnTally;
@@ -166,20 +200,29 @@ export function mergeProfiles(a: HourProfile, b: HourProfile): HourProfile {
   return merged as unknown as HourProfile;
 }
 
-export function serializeProfile(profile: HourProfile): string {
-  const body: State = {
-    format: PROFILE_FORMAT,
-    columns: profile.columns.map((tally) => {
-      const stored: State = { name: tally.name };
-      for (const component of COLUMN_COMPONENTS) {
-        stored[component.key] = component.serialize(tally[component.key] as never);
-      }
-      return stored;
-    }),
-  };
+/** A column's stored shape: its name and each component's serialised state. */
+export function storedColumn(tally: ColumnTally): State {
+  const stored: State = { name: tally.name };
+  for (const component of COLUMN_COMPONENTS) {
+    stored[component.key] = component.serialize(tally[component.key] as never);
+  }
+  return stored;
+}
+
+/** The profile-wide components' serialised states. */
+export function storedProfileComponents(profile: HourProfile): State {
+  const stored: State = {};
   for (const component of PROFILE_COMPONENTS)
-    body[component.key] = component.serialize(profile[component.key] as never);
-  return JSON.stringify(body);
+    stored[component.key] = component.serialize(profile[component.key] as never);
+  return stored;
+}
+
+export function serializeProfile(profile: HourProfile): string {
+  return JSON.stringify({
+    format: PROFILE_FORMAT,
+    columns: profile.columns.map(storedColumn),
+    ...storedProfileComponents(profile),
+  });
 }
 
 /**
@@ -202,7 +245,7 @@ function deferDeserialize(
     return value;
   };
   Object.defineProperty(tally, component.key, {
-    // Text since components are stored as their own JSON; objects in profiles written before that.
+    // Decoded from the parsed body (or from JSON text, if a component's stored shape is text).
     get: () =>
       settle(component.deserialize((typeof stored === 'string' ? JSON.parse(stored) : stored) as never)),
     set: settle,
@@ -211,18 +254,23 @@ function deferDeserialize(
   });
 }
 
+/** A column from its stored shape (storedColumn's, or an earlier format's migrated), decoded lazily. */
+export function restoredColumn(stored: State): ColumnTally {
+  const tally: State = { name: stored.name };
+  for (const component of COLUMN_COMPONENTS) deferDeserialize(tally, component, stored[component.key]);
+  return tally as unknown as ColumnTally;
+}
+
+/** A profile from its columns and the stored body holding its profile-wide components, decoded lazily. */
+export function restoredProfile(columns: ColumnTally[], body: State): HourProfile {
+  const profile = { format: PROFILE_FORMAT, columns } as State;
+  for (const component of PROFILE_COMPONENTS) deferDeserialize(profile, component, body[component.key]);
+  return profile as unknown as HourProfile;
+}
+
 /** Reads a stored profile of this format or an earlier one (migrated on read); RangeError for anything else. */
 export function deserializeProfile(text: string): HourProfile {
   const body = migrateStoredProfile(JSON.parse(text));
   if (!Array.isArray(body.columns)) throw new RangeError('a profile has no columns');
-  const profile = {
-    format: PROFILE_FORMAT,
-    columns: (body.columns as State[]).map((stored) => {
-      const tally: State = { name: stored.name };
-      for (const component of COLUMN_COMPONENTS) deferDeserialize(tally, component, stored[component.key]);
-      return tally as unknown as ColumnTally;
-    }),
-  } as State;
-  for (const component of PROFILE_COMPONENTS) deferDeserialize(profile, component, body[component.key]);
-  return profile as unknown as HourProfile;
+  return restoredProfile((body.columns as State[]).map(restoredColumn), body);
 }

@@ -47,10 +47,14 @@ export async function openRange(
   return { model, version, spec, state, size, starts, from: starts[0] ?? start, to };
 }
 
-/** The merged profile of every bin of the range holding data, keyed by bin start. */
+/**
+ * The merged profile of every bin of the range holding data, keyed by bin start. With `columns`, only those
+ * columns are read (the others come back unread): a wide model's query fetches only their sections.
+ */
 export async function readBins(
   store: ProfileItemStore & ModelStateStore,
   range: BinRange,
+  columns?: ReadonlySet<string>,
 ): Promise<Map<number, HourProfile>> {
   const merged = new Map<number, HourProfile>();
   const add = (at: number, profile: HourProfile) => {
@@ -59,10 +63,10 @@ export async function readBins(
     merged.set(bin, sofar ? mergeProfiles(sofar, profile) : profile);
   };
   const { model, version, from, to } = range;
-  const segment = range.segment?.key;
+  const read = { segment: range.segment?.key, columns };
   const hours = async (start: number, end: number) => {
     if (end <= start) return;
-    for (const { hour, profile } of await store.queryHours(model, version, start, end - 1, { segment }))
+    for (const { hour, profile } of await store.queryHours(model, version, start, end - 1, read))
       add(hour, profile);
   };
   if (range.size === 'hour' || range.state?.day_items !== version) {
@@ -77,7 +81,7 @@ export async function readBins(
   const stale = (range.state.stale_days ?? []).filter((day) => day >= firstDay && day < endDay);
   const staleSet = new Set(stale);
   const days =
-    endDay > firstDay ? await store.queryDays(model, version, firstDay, endDay - DAY_MS, segment) : [];
+    endDay > firstDay ? await store.queryDays(model, version, firstDay, endDay - DAY_MS, read) : [];
   for (const { day, profile } of days) if (!staleSet.has(day)) add(day, profile);
   for (const [start, end] of runsOf(stale)) await hours(start, end);
   return merged;

@@ -56,7 +56,7 @@ export async function columnDistribution(
     ? await segmentBaselineSpec(deps, record, range.version, range.spec, range.segment)
     : range.spec;
   const drift = spec.columns[index]?.drift ?? column.drift;
-  const bins = await readBins(deps.profiles, range);
+  const bins = await readBins(deps.profiles, range, new Set([column.name]));
   const total = drift.baseline_counts.reduce((sum, n) => sum + n, 0);
   return {
     column: column.name,

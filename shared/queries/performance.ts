@@ -78,7 +78,8 @@ export async function performanceDetails(
   if (query.segment !== undefined) {
     range.segment = await resolveSegment(deps, record, range.state, range.version, query.segment);
   }
-  const bins = await readBins(deps.profiles, range);
+  // The confusion and calibration tallies are the profile's own: no column is read.
+  const bins = await readBins(deps.profiles, range, new Set());
   const { spec } = range;
   const classes = spec.target_class_order;
   const binary = task === 'binary_classification';

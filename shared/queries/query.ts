@@ -114,7 +114,9 @@ export async function queryMetrics(
   const plans: SeriesPlan[] = [];
   for (const [index, request] of query.queries.entries())
     plans.push(await planSeries(deps, record, range, request, index, empty));
-  const reader = new BinReader(deps, range);
+  // Only the columns asked for are read: a wide model's query fetches their sections, not whole profiles.
+  const columns = new Set(plans.flatMap((plan) => plan.request.column ?? []));
+  const reader = new BinReader(deps, range, columns);
   const series: Series[] = [];
   for (const plan of plans) {
     const bins = await reader.bins(plan.segment, plan.baseline.kind === 'previous' ? plan.baseline.bins : 0);
@@ -213,6 +215,7 @@ class BinReader {
   constructor(
     private readonly deps: SpecDeps,
     private readonly range: BinRange,
+    private readonly columns: ReadonlySet<string>,
   ) {}
 
   /** The range's bins, and `back` bins before it for rolling baselines. */
@@ -222,7 +225,7 @@ class BinReader {
     if (known && known.back >= back) return known.bins;
     const from =
       back > 0 ? (previousBins(this.range.size, this.range.from, back).at(-1) as number) : this.range.from;
-    const bins = readBins(this.deps.profiles, { ...this.range, segment, from });
+    const bins = readBins(this.deps.profiles, { ...this.range, segment, from }, this.columns);
     this.read.set(key, { back, bins });
     return bins;
   }
@@ -231,13 +234,17 @@ class BinReader {
     const key = `${segment?.key ?? ''}#${start}#${end}`;
     let found = this.windows.get(key);
     if (!found) {
-      found = readBins(this.deps.profiles, {
-        ...this.range,
-        segment,
-        size: 'day',
-        from: start,
-        to: end,
-      }).then((bins) => [...bins.values()]);
+      found = readBins(
+        this.deps.profiles,
+        {
+          ...this.range,
+          segment,
+          size: 'day',
+          from: start,
+          to: end,
+        },
+        this.columns,
+      ).then((bins) => [...bins.values()]);
       this.windows.set(key, found);
     }
     return found;

@@ -124,6 +124,13 @@ export interface PendingStore {
 }
 
 /** Hour and day profiles per spec version and segment. */
+/** Which profiles a query reads: the whole model's or a segment's, and of them the columns it needs (all without). */
+export interface ProfileRead {
+  segment?: string;
+  /** Columns a query reads; the profile's other columns come back unread (metrics/profile.ts). */
+  columns?: ReadonlySet<string>;
+}
+
 export interface ProfileItemStore {
   getHour(model: ModelRef, version: number, hour: number, segment?: string): Promise<HourItem | undefined>;
   /** Writes when the stored revision is still `expectedRev` (undefined: absent); false on conflict. */
@@ -141,7 +148,7 @@ export interface ProfileItemStore {
     version: number,
     fromHour: number,
     toHour: number,
-    options?: { consistent?: boolean; segment?: string },
+    options?: ProfileRead & { consistent?: boolean },
   ): Promise<Array<{ hour: number; profile: HourProfile }>>;
   listHours(model: ModelRef, version: number, segment?: string): Promise<number[]>;
 
@@ -159,7 +166,7 @@ export interface ProfileItemStore {
     version: number,
     fromDay: number,
     toDay: number,
-    segment?: string,
+    options?: ProfileRead,
   ): Promise<Array<{ day: number; profile: HourProfile }>>;
 }
 

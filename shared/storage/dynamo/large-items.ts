@@ -1,7 +1,8 @@
 // Documents that may outgrow one DynamoDB item (400 KB): gzip'd when that helps, split over part items when still
 // too large. Atomic to readers without transactions: parts go under a fresh write id, then the head naming them
 // is written (conditionally), then the parts it replaced are deleted. Parts of a write whose head never landed
-// are never named by a head, so they are never read, only wasted.
+// are never named by a head, so they are never read, only wasted. A sectioned body is stored as named sections,
+// each in parts of its own, so a reader fetches only the sections it needs.
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -27,6 +28,10 @@ export interface ItemKey {
 export type Item = Record<string, unknown>;
 /** Text per body field; undefined: the field is absent. */
 export type Bodies = Record<string, string | undefined>;
+/** Text per section, per sectioned body field; undefined: the field is absent. */
+export type SectionedBodies = Record<string, Record<string, string> | undefined>;
+/** Of the sections a head has, the ones a reader needs. */
+export type SectionPick = (available: readonly string[]) => readonly string[];
 
 export interface Condition {
   ConditionExpression: string;
@@ -45,14 +50,18 @@ export interface EncodedBody {
 const partsAttr = (field: string) => `${field}_parts`;
 const idAttr = (field: string) => `${field}_id`;
 const gzAttr = (field: string) => `${field}_gz`;
+/** A sectioned body's map of section name to part count. */
+const sectionsAttr = (field: string) => `${field}_sections`;
 
 /** The head attributes that describe a body: for projections of queries that resolve it later. */
 export function bodyAttributes(field: string): string[] {
-  return [field, partsAttr(field), idAttr(field), gzAttr(field)];
+  return [field, partsAttr(field), idAttr(field), gzAttr(field), sectionsAttr(field)];
 }
 
 const partPk = (head: ItemKey, field: string) => `PART#${head.pk}#${head.sk}#${field}`;
 const partSk = (writeId: string, index: number) => `${writeId}#${String(index).padStart(5, '0')}`;
+const sectionSk = (writeId: string, section: string, index: number) =>
+  `${writeId}#${section}#${String(index).padStart(5, '0')}`;
 
 export function encodeBody(
   head: ItemKey,
@@ -68,7 +77,7 @@ export function encodeBody(
   if (bytes.length <= inlineLimit) {
     return {
       set: { [field]: gzip ? bytes : text },
-      remove: [partsAttr(field), idAttr(field), gzAttr(field)],
+      remove: [partsAttr(field), idAttr(field), gzAttr(field), sectionsAttr(field)],
       parts: [],
     };
   }
@@ -83,9 +92,79 @@ export function encodeBody(
   }
   return {
     set: { [partsAttr(field)]: parts.length, [idAttr(field)]: writeId, [gzAttr(field)]: gzip },
-    remove: [field],
+    remove: [field, sectionsAttr(field)],
     parts,
   };
+}
+
+/** Every section gzip'd into parts of its own, never inline: the head names them, a reader picks. */
+export function encodeSections(
+  head: ItemKey,
+  field: string,
+  sections: Record<string, string>,
+  writeId: string,
+): EncodedBody {
+  const counts: Record<string, number> = {};
+  const parts: Item[] = [];
+  for (const [name, text] of Object.entries(sections)) {
+    const bytes = gzipSync(Buffer.from(text, 'utf8'));
+    let index = 0;
+    for (let offset = 0; offset < bytes.length; offset += PART_BYTES, index++) {
+      parts.push({
+        pk: partPk(head, field),
+        sk: sectionSk(writeId, name, index),
+        write_id: writeId,
+        chunk: bytes.subarray(offset, offset + PART_BYTES),
+      });
+    }
+    counts[name] = index;
+  }
+  return {
+    set: { [sectionsAttr(field)]: counts, [idAttr(field)]: writeId },
+    remove: [field, partsAttr(field), gzAttr(field)],
+    parts,
+  };
+}
+
+/** The names of the sections a head has for a field; empty when the field is not sectioned. */
+export function sectionsOf(head: Item, field: string): string[] {
+  const counts = head[sectionsAttr(field)];
+  return counts !== null && typeof counts === 'object' ? Object.keys(counts) : [];
+}
+
+/** Keys of the parts of the named sections (all of them when `names` is absent). */
+export function sectionKeysOf(head: Item, field: string, names?: readonly string[]): ItemKey[] {
+  const counts = head[sectionsAttr(field)] as Record<string, number> | undefined;
+  const writeId = head[idAttr(field)];
+  if (counts === undefined || counts === null || typeof writeId !== 'string') return [];
+  const key = { pk: head.pk as string, sk: head.sk as string };
+  return (names ?? Object.keys(counts)).flatMap((name) =>
+    Array.from({ length: counts[name] ?? 0 }, (_, index) => ({
+      pk: partPk(key, field),
+      sk: sectionSk(writeId, name, index),
+    })),
+  );
+}
+
+/** The named sections' texts from the parts found by key; PartsMissing when the head was replaced meanwhile. */
+export function decodeSections(
+  head: Item,
+  field: string,
+  names: readonly string[],
+  parts: Map<string, Item>,
+): Map<string, string> {
+  const texts = new Map<string, string>();
+  for (const name of names) {
+    const chunks = sectionKeysOf(head, field, [name]).map((key) => {
+      const part = parts.get(keyString(key));
+      if (!part || part.write_id !== head[idAttr(field)] || !(part.chunk instanceof Uint8Array)) {
+        throw new PartsMissing(`${head.pk} ${head.sk} ${field} ${name}`);
+      }
+      return part.chunk;
+    });
+    if (chunks.length > 0) texts.set(name, gunzipSync(Buffer.concat(chunks)).toString('utf8'));
+  }
+  return texts;
 }
 
 /** Keys of the parts a head names for a field; empty when the body is inline or absent. */
@@ -143,6 +222,7 @@ function valueBytes(value: unknown): number {
 }
 
 const keyString = (key: ItemKey) => `${key.pk}\u0000${key.sk}`;
+const noSections: SectionPick = () => [];
 
 /** Reads and writes heads whose body fields may be inline or in parts. */
 export class LargeItemStore {
@@ -155,11 +235,22 @@ export class LargeItemStore {
    * Puts `item` (its keys and small attributes) with its bodies; false when `condition` fails. The bodies'
    * parts are written first, the head last, then the parts of the head it replaced are deleted.
    */
-  async put(item: Item & ItemKey, bodies: Bodies, condition?: Condition): Promise<boolean> {
+  async put(
+    item: Item & ItemKey,
+    bodies: Bodies,
+    condition?: Condition,
+    sectioned: SectionedBodies = {},
+  ): Promise<boolean> {
     const writeId = randomUUID();
-    const encoded = Object.entries(bodies).flatMap(([field, text]) =>
-      text === undefined ? [] : [encodeBody(item, field, text, writeId)],
-    );
+    const encoded = [
+      ...Object.entries(bodies).flatMap(([field, text]) =>
+        text === undefined ? [] : [encodeBody(item, field, text, writeId)],
+      ),
+      ...Object.entries(sectioned).flatMap(([field, sections]) =>
+        sections === undefined ? [] : [encodeSections(item, field, sections, writeId)],
+      ),
+    ];
+    const fields = [...Object.keys(bodies), ...Object.keys(sectioned)];
     const parts = encoded.flatMap((body) => body.parts);
     await this.writeParts(parts);
     try {
@@ -171,11 +262,11 @@ export class LargeItemStore {
           ReturnValues: 'ALL_OLD',
         }),
       );
-      if (result.Attributes) await this.dropReplacedParts(result.Attributes, Object.keys(bodies), writeId);
+      if (result.Attributes) await this.dropReplacedParts(result.Attributes, fields, writeId);
       return true;
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return this.afterConflict(item, Object.keys(bodies), writeId, parts);
+      return this.afterConflict(item, fields, writeId, parts);
     }
   }
 
@@ -234,19 +325,8 @@ export class LargeItemStore {
 
   /** The head and its bodies, read consistently; undefined when there is no head. */
   async get(key: ItemKey, fields: string[]): Promise<{ item: Item; bodies: Bodies } | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      const result = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
-      );
-      if (!result.Item) return undefined;
-      try {
-        const [bodies] = await this.decodeAll([result.Item], fields);
-        return { item: result.Item, bodies: bodies as Bodies };
-      } catch (error) {
-        // Replaced between the two reads: the new head names parts that exist.
-        if (!(error instanceof PartsMissing) || attempt >= READ_ATTEMPTS) throw error;
-      }
-    }
+    const found = await this.getSections(key, fields, '', noSections);
+    return found && { item: found.item, bodies: found.bodies };
   }
 
   /**
@@ -254,19 +334,77 @@ export class LargeItemStore {
    * have them, and a fresh read of a head whose parts were replaced since the query (or a stale read) saw it.
    */
   async resolve(heads: Item[], fields: string[]): Promise<Bodies[]> {
-    const keys = heads.flatMap((head) => fields.flatMap((field) => partKeysOf(head, field)));
-    const parts = await this.batchGet(keys);
+    return (await this.resolveSections(heads, fields, '', noSections)).map((read) => read.bodies);
+  }
+
+  /**
+   * The bodies of heads read by a query, and for each head the sections of `field` that `pick` chooses among
+   * those it has: parts in batches, of the chosen sections only, and a fresh read of a head whose parts were
+   * replaced since the query (or a stale read) saw it.
+   */
+  async resolveSections(
+    heads: Item[],
+    fields: string[],
+    field: string,
+    pick: SectionPick,
+  ): Promise<Array<{ bodies: Bodies; sections: Map<string, string> }>> {
+    const chosen = heads.map((head) => pick(sectionsOf(head, field)));
+    const parts = await this.batchGet(
+      heads.flatMap((head, index) => [
+        ...fields.flatMap((f) => partKeysOf(head, f)),
+        ...sectionKeysOf(head, field, chosen[index]),
+      ]),
+    );
     return Promise.all(
-      heads.map(async (head) => {
+      heads.map(async (head, index) => {
         try {
-          return bodiesOf(head, fields, parts);
+          return {
+            bodies: bodiesOf(head, fields, parts),
+            sections: decodeSections(head, field, chosen[index] as readonly string[], parts),
+          };
         } catch (error) {
           if (!(error instanceof PartsMissing)) throw error;
-          const fresh = await this.get({ pk: head.pk as string, sk: head.sk as string }, fields);
-          return fresh?.bodies ?? {};
+          const fresh = await this.getSections(
+            { pk: head.pk as string, sk: head.sk as string },
+            fields,
+            field,
+            pick,
+          );
+          return fresh ?? { bodies: {}, sections: new Map() };
         }
       }),
     );
+  }
+
+  /** The head, its bodies and the sections of `field` that `pick` chooses, read consistently. */
+  async getSections(
+    key: ItemKey,
+    fields: string[],
+    field: string,
+    pick: SectionPick,
+  ): Promise<{ item: Item; bodies: Bodies; sections: Map<string, string> } | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { pk: key.pk, sk: key.sk }, ConsistentRead: true }),
+      );
+      const head = result.Item;
+      if (!head) return undefined;
+      const names = pick(sectionsOf(head, field));
+      try {
+        const parts = await this.batchGet([
+          ...fields.flatMap((f) => partKeysOf(head, f)),
+          ...sectionKeysOf(head, field, names),
+        ]);
+        return {
+          item: head,
+          bodies: bodiesOf(head, fields, parts),
+          sections: decodeSections(head, field, names, parts),
+        };
+      } catch (error) {
+        // Replaced between the two reads: the new head names parts that exist.
+        if (!(error instanceof PartsMissing) || attempt >= READ_ATTEMPTS) throw error;
+      }
+    }
   }
 
   /** Writes part items (idempotent: a part's key and content never change). */
@@ -297,11 +435,6 @@ export class LargeItemStore {
     });
   }
 
-  private async decodeAll(heads: Item[], fields: string[]): Promise<Bodies[]> {
-    const parts = await this.batchGet(heads.flatMap((head) => fields.flatMap((f) => partKeysOf(head, f))));
-    return heads.map((head) => bodiesOf(head, fields, parts));
-  }
-
   private async batchGet(keys: ItemKey[]): Promise<Map<string, Item>> {
     // Consistent: a head may be visible before an eventually consistent read sees its parts.
     const parts = await batchGetAll(
@@ -313,7 +446,9 @@ export class LargeItemStore {
   }
 
   private async dropReplacedParts(old: Item, fields: string[], writeId: string): Promise<void> {
-    const stale = fields.flatMap((field) => (old[idAttr(field)] === writeId ? [] : partKeysOf(old, field)));
+    const stale = fields.flatMap((field) =>
+      old[idAttr(field)] === writeId ? [] : [...partKeysOf(old, field), ...sectionKeysOf(old, field)],
+    );
     await this.deleteParts(stale);
   }
 

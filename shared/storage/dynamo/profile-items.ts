@@ -1,20 +1,27 @@
 // Hour and day profiles per spec version and segment, stored through large-items so no width the API accepts
-// makes an item outgrow DynamoDB's limit.
+// makes an item outgrow DynamoDB's limit. A wide profile's columns are sections of their own
+// (metrics/profile-sections.ts), so a query of some columns fetches only theirs.
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { deserializeProfile, type HourProfile, serializeProfile } from '../../metrics/profile.js';
-import type { HourItem, ModelRef, ProfileItemStore } from '../profiles.js';
+import type { HourProfile } from '../../metrics/profile.js';
+import { loadedProfile, PROFILE_LAYOUT, sectionsFor, storedProfile } from '../../metrics/profile-sections.js';
+import type { HourItem, ModelRef, ProfileItemStore, ProfileRead } from '../profiles.js';
 import { queryAll } from './client.js';
 import { bodyAttributes, LargeItemStore } from './large-items.js';
 import { dayPk, hourKey, hourPk, revisionCondition } from './profile-keys.js';
 
 const HOUR_BODIES = ['profile', 'rebuild_seen'];
+/** The sectioned body holding a split profile's columns. */
+const COLUMNS = 'columns';
+const everySection = (available: readonly string[]) => available;
 
 export class DynamoProfileItemStore implements ProfileItemStore {
   private readonly large: LargeItemStore;
 
+  /** `layout`: when profiles are stored split, and in sections of what size (tests split small ones). */
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly layout = PROFILE_LAYOUT,
   ) {
     this.large = new LargeItemStore(client, tableName);
   }
@@ -25,14 +32,16 @@ export class DynamoProfileItemStore implements ProfileItemStore {
     hour: number,
     segment?: string,
   ): Promise<HourItem | undefined> {
-    const found = await this.large.get(
+    const found = await this.large.getSections(
       { pk: hourPk(model, version, segment), sk: hourKey(hour) },
       HOUR_BODIES,
+      COLUMNS,
+      everySection,
     );
     if (!found) return undefined;
-    const { item, bodies } = found;
+    const { item, bodies, sections } = found;
     return {
-      profile: deserializeProfile(bodies.profile as string),
+      profile: loadedProfile(bodies.profile as string, sections),
       rev: item.rev as number,
       applied: (item.applied as string[] | undefined) ?? [],
       ...(item.rebuild_t0 !== undefined ? { rebuild_t0: item.rebuild_t0 as number } : {}),
@@ -48,6 +57,7 @@ export class DynamoProfileItemStore implements ProfileItemStore {
     expectedRev: number | undefined,
     segment?: string,
   ): Promise<boolean> {
+    const stored = storedProfile(item.profile, this.layout);
     return this.large.put(
       {
         pk: hourPk(model, version, segment),
@@ -58,10 +68,12 @@ export class DynamoProfileItemStore implements ProfileItemStore {
         rebuild_t0: item.rebuild_t0,
       },
       {
-        profile: serializeProfile(item.profile),
+        profile: stored.body,
         rebuild_seen: item.rebuild_seen ? JSON.stringify(item.rebuild_seen) : undefined,
       },
       revisionCondition(expectedRev),
+      // Named even when absent, so the sections of a split profile this one replaces are deleted.
+      { [COLUMNS]: stored.sections },
     );
   }
 
@@ -71,10 +83,10 @@ export class DynamoProfileItemStore implements ProfileItemStore {
     version: number,
     fromHour: number,
     toHour: number,
-    options: { consistent?: boolean; segment?: string } = {},
+    options: ProfileRead & { consistent?: boolean } = {},
   ): Promise<Array<{ hour: number; profile: HourProfile }>> {
     const pk = hourPk(model, version, options.segment);
-    const found = await this.queryProfiles(pk, fromHour, toHour, options.consistent);
+    const found = await this.queryProfiles(pk, fromHour, toHour, options.columns, options.consistent);
     return found.map(({ start, profile }) => ({ hour: start, profile }));
   }
 
@@ -86,9 +98,12 @@ export class DynamoProfileItemStore implements ProfileItemStore {
     profile: HourProfile,
     segment?: string,
   ): Promise<void> {
+    const stored = storedProfile(profile, this.layout);
     await this.large.put(
       { pk: dayPk(model, version, segment), sk: hourKey(day), hour: day },
-      { profile: serializeProfile(profile) },
+      { profile: stored.body },
+      undefined,
+      { [COLUMNS]: stored.sections },
     );
   }
 
@@ -97,19 +112,22 @@ export class DynamoProfileItemStore implements ProfileItemStore {
     version: number,
     fromDay: number,
     toDay: number,
-    segment?: string,
+    options: ProfileRead = {},
   ): Promise<Array<{ day: number; profile: HourProfile }>> {
-    const found = await this.queryProfiles(dayPk(model, version, segment), fromDay, toDay);
+    const pk = dayPk(model, version, options.segment);
+    const found = await this.queryProfiles(pk, fromDay, toDay, options.columns);
     return found.map(({ start, profile }) => ({ day: start, profile }));
   }
 
+  /** One query for the heads; then, in batches, the parts of the bodies and column sections they need. */
   private async queryProfiles(
     pk: string,
     from: number,
     to: number,
+    columns: ReadonlySet<string> | undefined,
     consistent = false,
   ): Promise<Array<{ start: number; profile: HourProfile }>> {
-    const profileAttributes = bodyAttributes('profile');
+    const profileAttributes = [...bodyAttributes('profile'), ...bodyAttributes(COLUMNS)];
     const items = await queryAll(this.client, {
       TableName: this.tableName,
       ConsistentRead: consistent,
@@ -121,11 +139,13 @@ export class DynamoProfileItemStore implements ProfileItemStore {
         ...Object.fromEntries(profileAttributes.map((name, i) => [`#p${i}`, name])),
       },
     });
-    const bodies = await this.large.resolve(items, ['profile']);
-    return items.map((item, index) => ({
-      start: item.hour as number,
-      profile: deserializeProfile(bodies[index]?.profile as string),
-    }));
+    const read = await this.large.resolveSections(items, ['profile'], COLUMNS, (available) =>
+      sectionsFor(available, columns),
+    );
+    return items.map((item, index) => {
+      const { bodies, sections } = read[index] as (typeof read)[number];
+      return { start: item.hour as number, profile: loadedProfile(bodies.profile as string, sections) };
+    });
   }
 
   async listHours(model: ModelRef, version: number, segment?: string): Promise<number[]> {
