@@ -21,7 +21,7 @@ import { ensureTables } from '../shared/storage/dynamo/create-tables.js';
 import { DynamoEventStore } from '../shared/storage/dynamo/events.js';
 import { FsBlobStore } from '../shared/storage/fs/blobs.js';
 import { dashboardRoute } from './dashboard-route.js';
-import { startDynalite } from './dynalite.js';
+import { embeddedClientConfig, startDynalite } from './dynalite.js';
 import { localNotificationsRoute } from './notifications-route.js';
 import { localStorageHealth } from './storage-health.js';
 import { localUploadRoute } from './upload-route.js';
@@ -67,11 +67,7 @@ export async function startLocalService(options: LocalOptions): Promise<LocalSer
   const dynamo = await startDynalite(join(dataDir, 'dynamodb'), (message) =>
     console.error(JSON.stringify({ level: 'WARN', message })),
   );
-  const raw = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const raw = new DynamoDBClient(embeddedClientConfig(dynamo.endpoint));
   await ensureTables(raw, LOCAL_TABLES);
   const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   let baseUrl = '';

@@ -3,6 +3,7 @@
 // journaled before it touches any profile, and each profile write records the step's delta keys, so a step cut
 // short is finished with exactly the same deltas and never applies one twice.
 import { createHash } from 'node:crypto';
+import { mapBounded } from '../concurrency/keyed-lock.js';
 import { absorbChanges, emptyProfile, type ProfileChange } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
 import {
@@ -27,6 +28,8 @@ export type CompactionStore = PendingStore & ProfileItemStore;
 
 /** Deltas per step: keeps the step's record of covered deltas small within one profile item. */
 export const COMPACTION_STEP = 500;
+/** Hours a step folds at once. */
+const HOURS_IN_FLIGHT = 8;
 const MAX_WRITE_ATTEMPTS = 5;
 
 export interface CompactionTarget {
@@ -134,7 +137,9 @@ async function applyStep(
 ): Promise<void> {
   const byHour = new Map<number, StoredDelta[]>();
   for (const delta of deltas) byHour.set(delta.hour, [...(byHour.get(delta.hour) ?? []), delta]);
-  for (const [hour, hourDeltas] of byHour) {
+  // Each hour's items are written under their own revisions, so hours go side by side: a step over a backfill
+  // spread across many hours is not one storage round trip after another.
+  await mapBounded([...byHour], HOURS_IN_FLIGHT, async ([hour, hourDeltas]) => {
     // An event's revisions must land in order: each one subtracts what the previous one added.
     hourDeltas.sort((a, b) =>
       a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : a.new_rev - b.new_rev,
@@ -142,7 +147,7 @@ async function applyStep(
     for (const target of targets) {
       if (target.takes(hour)) await applyToHour(store, model, target, hour, hourDeltas);
     }
-  }
+  });
 }
 
 /**

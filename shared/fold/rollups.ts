@@ -21,11 +21,15 @@ export interface StateHolder {
  * and the day write leaves the day listed, so readers never take an outdated day profile for a fresh one.
  */
 export function markingStaleDays(store: ProfileStore, holder: StateHolder): ProfileStore {
+  // Compaction writes hours side by side, and each state save is conditional on the last: one save at a time.
+  let marking: Promise<void> = Promise.resolve();
   return new Proxy(store, {
     get(target, property, receiver) {
       if (property === 'putHour') {
         const putHour: ProfileStore['putHour'] = async (model, version, hour, item, expectedRev, segment) => {
-          await markStale(holder, version, dayOf(hour));
+          const marked = marking.then(() => markStale(holder, version, dayOf(hour)));
+          marking = marked.catch(() => {});
+          await marked;
           return target.putHour(model, version, hour, item, expectedRev, segment);
         };
         return putHour;
