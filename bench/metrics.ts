@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynalite } from '../local/dynalite.js';
 import { DEMO_MODEL, DEMO_PROJECT, seedDemo } from '../scripts/demo.js';
-import { rollUpDays } from '../shared/fold/rollups.js';
+import { rollUpDays, stateHolder } from '../shared/fold/rollups.js';
 import { absorbEvent, emptyProfile, type HourProfile } from '../shared/metrics/profile.js';
 import { PROFILE_LAYOUT } from '../shared/metrics/profile-sections.js';
 import { seededRandom } from '../shared/metrics/seeded-random.js';
@@ -152,7 +152,7 @@ async function freshness(): Promise<{ publishMs: number; runMs: number; visible:
  * Items a one-series query reads over 7, 30 and 365 days at hour and day bins, with day profiles (besides them,
  * one read of the model state and one of the spec, which a process caches).
  */
-async function itemsPerRange(): Promise<Array<{ days: number; hour: number; day: number }>> {
+async function itemsPerRange(): Promise<Array<{ days: number; hour: number; day: number; month: number }>> {
   const { spec, event } = twentyColumnModel();
   const rand = seededRandom(365);
   const { profiles, reads, close } = await countingProfileStore('r');
@@ -174,27 +174,17 @@ async function itemsPerRange(): Promise<Array<{ days: number; hour: number; day:
       );
     }
     await profiles.putSpec(BENCH_MODEL, 1, spec);
-    let state: ModelState = { active_version: 1, rebuild: null, rev: 1 };
+    const state: ModelState = { active_version: 1, rebuild: null, rev: 1 };
     await profiles.putState(BENCH_MODEL, state, undefined);
-    const holder = {
-      get state() {
-        return state;
-      },
-      async save(changes: Partial<ModelState>) {
-        state = { ...state, ...changes, rev: state.rev + 1 };
-        await profiles.putState(BENCH_MODEL, state, state.rev - 1);
-        return state;
-      },
-    };
-    await rollUpDays(profiles, BENCH_MODEL, holder, async () => {});
+    await rollUpDays(profiles, BENCH_MODEL, stateHolder(profiles, BENCH_MODEL, state), async () => {});
     const deps = {
       profiles: profiles as ProfileStore,
       registry: undefined as never,
       blobs: undefined as never,
     };
-    const rows: Array<{ days: number; hour: number; day: number }> = [];
+    const rows: Array<{ days: number; hour: number; day: number; month: number }> = [];
     for (const days of [7, 30, 365]) {
-      const read = async (bin_size: 'hour' | 'day') => {
+      const read = async (bin_size: 'hour' | 'day' | 'month') => {
         reads.items = 0;
         const end = START + days * 24 * HOUR;
         await queryMetrics(deps, BENCH_RECORD, {
@@ -205,7 +195,7 @@ async function itemsPerRange(): Promise<Array<{ days: number; hour: number; day:
         });
         return reads.items;
       };
-      rows.push({ days, hour: await read('hour'), day: await read('day') });
+      rows.push({ days, hour: await read('hour'), day: await read('day'), month: await read('month') });
     }
     return rows;
   } finally {
@@ -314,7 +304,7 @@ async function monitorView(): Promise<Record<string, ViewCosts>> {
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
         const result = await value.apply(target, args);
-        if (property === 'queryHours' || property === 'queryDays') items += (result as unknown[]).length;
+        if (property === 'queryHours' || property === 'queryRollups') items += (result as unknown[]).length;
         if (property === 'getState' && hoursOnly && result) return { ...result, day_items: undefined };
         return result;
       };
@@ -395,7 +385,7 @@ for (const count of [10_000, 1_000_000]) {
 if (!process.env.BENCH_SKIP_RANGES) {
   for (const row of await itemsPerRange()) {
     console.log(
-      `items read, one series over ${row.days} days: ${row.hour} at hour bins, ${row.day} at day bins (day profiles)`,
+      `items read, one series over ${row.days} days: ${row.hour} at hour bins, ${row.day} at day bins, ${row.month} at month bins`,
     );
   }
 }

@@ -1,6 +1,7 @@
 // The fold: change records (the events table's stream in AWS, the local feed's copies) become deltas, written
-// in record order; a record that can never be folded is quarantined, a transient failure stops at the record
-// that met it, so a retry starts exactly there.
+// in record order; a record that can never be folded is quarantined, a transient failure stops at the first
+// record not yet done, so a retry starts exactly there.
+import { randomUUID } from 'node:crypto';
 import type { ChangeRecord } from '../feed/change-record.js';
 import { isPoison } from '../storage/faults.js';
 import type { ModelRef, PendingStore } from '../storage/profiles.js';
@@ -78,7 +79,7 @@ export async function recordChanges(
   const pending = converted.filter((change) => !interrupted || change.index < interrupted.index);
   const written: ConvertedChange[] = [];
   try {
-    await writeIsolating(profiles, pending, written, setAside, outcome);
+    await writeIsolating(profiles, sourceOf(records), pending, written, setAside, outcome);
   } catch (error) {
     if (!(error instanceof FoldInterrupted)) throw error;
     interrupted = error;
@@ -101,33 +102,48 @@ export async function recordChanges(
 }
 
 /**
- * Writes deltas in record order. When a write fails, its half-batches are written one after the other, down to
- * single deltas: a poison delta is quarantined, and a transient failure stops at exactly the delta that met it.
- * Writing a delta twice is harmless, so re-sending those a failed batch did write costs nothing but time.
+ * Writes deltas in record order, in packs named by `source`. A transient failure stops at the first change of the
+ * write that met it, without splitting it: the retry sends the same changes from there, so its packs are named as
+ * this attempt's were and replace whatever part of them landed. A poison write is split in halves, down to single
+ * deltas, and the poison one quarantined.
  */
 async function writeIsolating(
   profiles: PendingStore,
+  source: string,
   changes: ConvertedChange[],
   written: ConvertedChange[],
   setAside: (change: ConvertedChange, error: unknown) => Promise<void>,
   outcome: FoldOutcome,
 ): Promise<void> {
-  if (changes.length === 0) return;
+  const [first] = changes;
+  if (!first) return;
   try {
-    await profiles.putDeltas(changes.map((change) => change.delta));
+    await profiles.putDeltas(
+      changes.map((change) => change.delta),
+      source,
+    );
     written.push(...changes);
     return;
   } catch (error) {
-    const [only] = changes;
-    if (changes.length === 1 && only) {
-      await setAside(only, error);
+    if (!isPoison(error)) throw new FoldInterrupted(first.record, first.index, error);
+    if (changes.length === 1) {
+      await setAside(first, error);
       outcome.quarantined++;
       return;
     }
   }
   const half = Math.ceil(changes.length / 2);
-  await writeIsolating(profiles, changes.slice(0, half), written, setAside, outcome);
-  await writeIsolating(profiles, changes.slice(half), written, setAside, outcome);
+  await writeIsolating(profiles, source, changes.slice(0, half), written, setAside, outcome);
+  await writeIsolating(profiles, source, changes.slice(half), written, setAside, outcome);
+}
+
+/**
+ * Where a delivery starts: its first record's sequence number (a feed page read again, or a stream batch
+ * redelivered, from the same record starts with the same one).
+ */
+function sourceOf(records: ChangeRecord[]): string {
+  const first = records[0];
+  return first?.dynamodb?.SequenceNumber ?? first?.eventID ?? randomUUID();
 }
 
 /** Reads the feed from its checkpoint; folding a page twice after a crash writes the same deltas. */

@@ -4,7 +4,7 @@
 import { type AlertDeps, type AlertSummary, evaluateModelAlerts } from '../alerts/engine.js';
 import { compactModel, targetsOf } from '../fold/compaction.js';
 import { type RebuildDeps, rebuildHour } from '../fold/rebuild.js';
-import { markingStaleDays, rollUpDays, type StateHolder } from '../fold/rollups.js';
+import { markingStaleDays, rollUpDays, stateHolder } from '../fold/rollups.js';
 import { advanceSegmentRebuild, wantedSegments } from '../fold/segment-rebuild.js';
 import { activeSegmentKeys, automaticTargets, definedTargets, loadCatalog } from '../fold/segment-targets.js';
 import type { MonitorSpec } from '../metrics/spec.js';
@@ -171,20 +171,4 @@ async function loadSpecs(
   specs.set(state.active_version, await specFor(deps, model, state.active_version));
   if (state.rebuild) specs.set(state.rebuild.version, await specFor(deps, model, state.rebuild.version));
   return specs;
-}
-
-function stateHolder(store: ProfileStore, model: ModelRef, initial: ModelState): StateHolder {
-  let current = initial;
-  return {
-    get state() {
-      return current;
-    },
-    async save(changes) {
-      const state = { ...current, ...changes, rev: current.rev + 1 };
-      if (!(await store.putState(model, state, current.rev)))
-        throw new Error(`state of ${model.model_id} changed under its lease`);
-      current = state;
-      return state;
-    },
-  };
 }

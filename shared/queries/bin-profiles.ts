@@ -1,5 +1,6 @@
-// Profiles merged into the bins of a query, read once per request: day, week and month bins merge day profiles
-// (hours only for partial or stale days), so a query of N daily bins reads about N items, not 24N.
+// Profiles merged into the bins of a query, read once per request: day and week bins merge day profiles (hours only
+// for partial or stale days) and month bins month profiles (days for a month holding a stale day), so a query of N
+// bins reads about N items: 365 daily points read 365, 12 monthly points 12.
 import { InvalidInput } from '../errors.js';
 import { type HourProfile, mergeProfiles } from '../metrics/profile.js';
 import type { MonitorSpec } from '../metrics/spec.js';
@@ -69,8 +70,40 @@ export async function readBins(
     for (const { hour, profile } of await store.queryHours(model, version, start, end - 1, read))
       add(hour, profile);
   };
-  if (range.size === 'hour' || range.state?.day_items !== version) {
+  const state = range.state;
+  if (range.size === 'hour' || state?.day_items !== version) {
     await hours(from, to);
+    return merged;
+  }
+  const staleDays = state.stale_days ?? [];
+  /** Whole days of [start, end) from day profiles, and stale ones from their hours. */
+  const days = async (start: number, end: number) => {
+    if (end <= start) return;
+    const stale = staleDays.filter((day) => day >= start && day < end);
+    const staleSet = new Set(stale);
+    const found = await store.queryRollups('day', model, version, start, end - DAY_MS, read);
+    for (const { start: day, profile } of found) if (!staleSet.has(day)) add(day, profile);
+    for (const [runStart, runEnd] of runsOf(stale)) await hours(runStart, runEnd);
+  };
+  if (range.size === 'month' && state.month_items === version) {
+    // Month bins start on the 1st: each month from its profile, unless one of its days is stale.
+    const staleMonths = new Set(staleDays.map((day) => binStartOf('month', day)));
+    // From `from`, not the range's starts: a `previous:` baseline reads months before them.
+    const months = binStartsInRange('month', from, to);
+    const fresh = months.filter((month) => !staleMonths.has(month));
+    if (fresh.length > 0) {
+      const found = await store.queryRollups(
+        'month',
+        model,
+        version,
+        fresh[0] as number,
+        fresh.at(-1) as number,
+        read,
+      );
+      for (const { start: month, profile } of found) if (!staleMonths.has(month)) add(month, profile);
+    }
+    for (const month of months.filter((start) => staleMonths.has(start)))
+      await days(month, nextBinStart('month', month));
     return merged;
   }
   // Bins of a day or more start at midnight, so edges are partial only for a caller's own unaligned range.
@@ -78,12 +111,7 @@ export async function readBins(
   const endDay = Math.max(firstDay, Math.floor(to / DAY_MS) * DAY_MS);
   await hours(from, Math.min(firstDay, to));
   await hours(Math.max(endDay, from), to);
-  const stale = (range.state.stale_days ?? []).filter((day) => day >= firstDay && day < endDay);
-  const staleSet = new Set(stale);
-  const days =
-    endDay > firstDay ? await store.queryDays(model, version, firstDay, endDay - DAY_MS, read) : [];
-  for (const { day, profile } of days) if (!staleSet.has(day)) add(day, profile);
-  for (const [start, end] of runsOf(stale)) await hours(start, end);
+  await days(firstDay, endDay);
   return merged;
 }
 

@@ -92,8 +92,16 @@ export interface ModelState {
    * from before day profiles, or a version just switched to): readers merge hours only.
    */
   day_items?: number;
-  /** Days (UTC midnight, epoch ms) whose hours changed after their day profile was written: read their hours. */
+  /**
+   * Days (UTC midnight, epoch ms) whose hours changed after their day profile was written: read their hours. A
+   * month holding one is read from its days.
+   */
   stale_days?: number[];
+  /**
+   * The spec version whose month profiles cover every month holding days, except those of `stale_days`. Absent
+   * (a model from before month profiles): readers merge days.
+   */
+  month_items?: number;
   /** Defined segments whose profiles of the active version are complete: segment id -> profile key. */
   segments?: Record<string, string>;
   segment_rebuild?: SegmentRebuildJob | null;
@@ -103,7 +111,11 @@ export interface ModelState {
 
 /** Changes waiting to be folded: packs of deltas, the journals of compaction steps, marks, feed checkpoints. */
 export interface PendingStore {
-  putDeltas(deltas: Delta[]): Promise<void>;
+  /**
+   * Writes deltas in packs named by `source` (what delivered them: a feed page, a stream batch) and each pack's
+   * first change: a retried delivery from the same place writes the same packs again, in place.
+   */
+  putDeltas(deltas: Delta[], source: string): Promise<void>;
   queryDeltas(model: ModelRef, shard: number, limit: number): Promise<StoredDelta[]>;
   deleteDeltas(model: ModelRef, deltas: StoredDelta[]): Promise<void>;
   /** The deltas of one shard held by these sources that still exist. */
@@ -124,6 +136,9 @@ export interface PendingStore {
 }
 
 /** Hour and day profiles per spec version and segment. */
+/** Profiles kept beside hour profiles, so a query of N bins reads about N items. */
+export type RollupSize = 'day' | 'month';
+
 /** Which profiles a query reads: the whole model's or a segment's, and of them the columns it needs (all without). */
 export interface ProfileRead {
   segment?: string;
@@ -152,22 +167,27 @@ export interface ProfileItemStore {
   ): Promise<Array<{ hour: number; profile: HourProfile }>>;
   listHours(model: ModelRef, version: number, segment?: string): Promise<number[]>;
 
-  /** Writes the day profile (the merge of the day's hours); a recomputation overwrites it. */
-  putDay(
+  /**
+   * Writes a rollup: a day profile (the merge of the day's hours) or a month profile (the merge of the month's
+   * days). A recomputation overwrites it.
+   */
+  putRollup(
+    size: RollupSize,
     model: ModelRef,
     version: number,
-    day: number,
+    start: number,
     profile: HourProfile,
     segment?: string,
   ): Promise<void>;
-  /** Day profiles of days starting in [fromDay, toDay], in one query. */
-  queryDays(
+  /** Rollups of one size starting in [from, to], in one query; `consistent` for a writer reading what it wrote. */
+  queryRollups(
+    size: RollupSize,
     model: ModelRef,
     version: number,
-    fromDay: number,
-    toDay: number,
-    options?: ProfileRead,
-  ): Promise<Array<{ day: number; profile: HourProfile }>>;
+    from: number,
+    to: number,
+    options?: ProfileRead & { consistent?: boolean },
+  ): Promise<Array<{ start: number; profile: HourProfile }>>;
 }
 
 /** What a model's monitoring is and where it stands: specs, automatic segments, state and lease. */

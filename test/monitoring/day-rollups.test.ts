@@ -1,5 +1,6 @@
-// Day profiles: a daily query reads one item per day instead of 24, answers exactly what merging the hours
-// answers, follows late labels and rebuilds, and falls back to hours for days whose day profile is stale.
+// Day and month profiles: a daily query reads one item per day instead of 24 and a monthly query one per month,
+// answers exactly what merging the hours answers, follows late labels and rebuilds, and falls back to hours for
+// days whose day profile is stale (and to days for the month holding one).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Services } from '../../shared/api/services.js';
 import { type MetricsQuery, queryMetrics } from '../../shared/queries/query.js';
@@ -35,15 +36,16 @@ const QUERIES: MetricsQuery['queries'] = [
 
 /** The store, counting the profile items its queries return. */
 function counting(store: ProfileStore) {
-  const reads = { hours: 0, days: 0 };
+  const reads = { hours: 0, days: 0, months: 0 };
   const counted = new Proxy(store, {
     get(target, property, receiver) {
       const value = Reflect.get(target, property, receiver);
       if (typeof value !== 'function') return value;
       return async (...args: unknown[]) => {
         const result = await value.apply(target, args);
-        if (property === 'queryHours') reads.hours += (result as unknown[]).length;
-        if (property === 'queryDays') reads.days += (result as unknown[]).length;
+        const found = (result as unknown[]).length;
+        if (property === 'queryHours') reads.hours += found;
+        if (property === 'queryRollups') reads[args[0] === 'day' ? 'days' : 'months'] += found;
         return result;
       };
     },
@@ -72,6 +74,16 @@ async function daily(profiles: ProfileStore, start = START, days = DAYS) {
   if (!record) throw new Error('no model');
   const deps = { registry: services.registry, blobs: services.blobs, profiles };
   return queryMetrics(deps, record, { bin_size: 'day', start, end: start + days * DAY, queries: QUERIES });
+}
+
+/** Monthly points over the data (February and March), a rolling baseline of the month before included. */
+async function monthly(profiles: ProfileStore) {
+  const record = await services.registry.getModel('bank', 'churn');
+  if (!record) throw new Error('no model');
+  const deps = { registry: services.registry, blobs: services.blobs, profiles };
+  // The rolling baseline first: its read of the month before serves every query (one read per request).
+  const queries = [{ metric: 'jsd', column: 'age', baseline: 'previous:1' }, ...QUERIES];
+  return queryMetrics(deps, record, { bin_size: 'month', start: START, end: START + DAYS * DAY, queries });
 }
 
 async function publish(rows: Array<Record<string, unknown>>): Promise<void> {
@@ -107,9 +119,9 @@ describe('day profiles', () => {
     const fromDays = counting(services.profiles);
     const fromHours = counting(hoursOnly(services.profiles));
     const answer = await daily(fromDays.store);
-    expect(fromDays.reads).toEqual({ hours: 0, days: DAYS });
+    expect(fromDays.reads).toEqual({ hours: 0, days: DAYS, months: 0 });
     expect(answer).toEqual(await daily(fromHours.store));
-    expect(fromHours.reads).toEqual({ hours: DAYS * 24, days: 0 });
+    expect(fromHours.reads).toEqual({ hours: DAYS * 24, days: 0, months: 0 });
     expect(answer.series[0]?.points.every((point) => point.value === 24)).toBe(true);
   });
 
@@ -133,7 +145,7 @@ describe('day profiles', () => {
     const day = START + 11 * DAY;
     await publish([prediction('late-1', day + 3 * HOUR, 1), prediction('late-2', day + 20 * HOUR, 2)]);
     await expect(
-      runWith(service, { stores: ({ profiles }) => ({ profiles: dyingOnce(profiles, 'putDay') }) }),
+      runWith(service, { stores: ({ profiles }) => ({ profiles: dyingOnce(profiles, 'putRollup') }) }),
     ).rejects.toThrow(/simulated crash/);
     expect((await services.profiles.getState(ref))?.stale_days).toEqual([day]);
     const reader = counting(services.profiles);
@@ -141,13 +153,13 @@ describe('day profiles', () => {
     expect(answer.series[0]?.points[11]?.value).toBe(26);
     expect(answer).toEqual(await daily(hoursOnly(services.profiles)));
     // The one query of day profiles returns the stale day's too; its hours stand in for it.
-    expect(reader.reads).toEqual({ hours: 24, days: DAYS });
+    expect(reader.reads).toEqual({ hours: 24, days: DAYS, months: 0 });
 
     await runWith(service);
     expect((await services.profiles.getState(ref))?.stale_days).toEqual([]);
     const fresh = counting(services.profiles);
     expect(await daily(fresh.store)).toEqual(answer);
-    expect(fresh.reads).toEqual({ hours: 0, days: DAYS });
+    expect(fresh.reads).toEqual({ hours: 0, days: DAYS, months: 0 });
   });
 
   it('are made for every day of a model that had none, by its next run, and hours answer meanwhile', async () => {
@@ -168,9 +180,59 @@ describe('day profiles', () => {
     await admin.post('/v1/monitor/run');
     const after = counting(services.profiles);
     const answer = await daily(after.store);
-    expect(after.reads).toEqual({ hours: 0, days: DAYS });
+    expect(after.reads).toEqual({ hours: 0, days: DAYS, months: 0 });
     expect(answer.series[0]?.points[2]?.value).toBe((expected.series[0]?.points[2]?.value as number) + 1);
     expect(answer).toEqual(await daily(hoursOnly(services.profiles)));
+  });
+
+  it('answer a monthly query from one item per month, exactly as merging its hours does', async () => {
+    const fromMonths = counting(services.profiles);
+    const answer = await monthly(fromMonths.store);
+    expect(fromMonths.reads).toEqual({ hours: 0, days: 0, months: 2 });
+    expect(answer).toEqual(await monthly(hoursOnly(services.profiles)));
+    expect(answer.series[1]?.points.map((point) => point.value)).toEqual([27 * 24 + 3, 3 * 24]);
+  });
+
+  it('read a month holding a stale day from its days, and that day from its hours', async () => {
+    const day = START + 20 * DAY;
+    await publish([prediction('late-3', day + 7 * HOUR, 3)]);
+    // The day profile is written, then the run dies writing its month's.
+    await expect(
+      runWith(service, { stores: ({ profiles }) => ({ profiles: dyingOnce(profiles, 'putRollup', 2) }) }),
+    ).rejects.toThrow(/simulated crash/);
+    expect((await services.profiles.getState(ref))?.stale_days).toEqual([day]);
+    const reader = counting(services.profiles);
+    const answer = await monthly(reader.store);
+    // February from its 27 days (the stale one's hours stand in for it), March from its month profile: the one
+    // query of months (January to March) returns February's too, unused.
+    expect(reader.reads).toEqual({ hours: 24, days: 27, months: 2 });
+    expect(answer).toEqual(await monthly(hoursOnly(services.profiles)));
+
+    await runWith(service);
+    const fresh = counting(services.profiles);
+    expect(await monthly(fresh.store)).toEqual(answer);
+    expect(fresh.reads).toEqual({ hours: 0, days: 0, months: 2 });
+  });
+
+  it('are made for a model that had day profiles but none for months, and days answer meanwhile', async () => {
+    const state = await services.profiles.getState(ref);
+    if (!state) throw new Error('no state');
+    const withoutMonths = { ...state, month_items: undefined, rev: state.rev + 1 };
+    expect(await services.profiles.putState(ref, withoutMonths, state.rev)).toBe(true);
+    const meanwhile = counting(services.profiles);
+    const expected = await monthly(meanwhile.store);
+    expect(meanwhile.reads).toEqual({ hours: 0, days: DAYS, months: 0 });
+
+    // The model's next run (its first change since) makes them.
+    await publish([prediction('wake-up-march', START + 28 * DAY + 5 * HOUR, 8)]);
+    await admin.post('/v1/monitor/run');
+    const after = counting(services.profiles);
+    const answer = await monthly(after.store);
+    expect(after.reads).toEqual({ hours: 0, days: 0, months: 2 });
+    expect(answer.series[1]?.points.map((point) => point.value)).toEqual(
+      expected.series[1]?.points.map((point, index) => (point.value as number) + index),
+    );
+    expect(answer).toEqual(await monthly(hoursOnly(services.profiles)));
   });
 
   it('are made for the new version when new drift bins are rebuilt', async () => {
@@ -185,7 +247,7 @@ describe('day profiles', () => {
     expect(state?.active_version).toBe(set.body.monitoring.version);
     const reader = counting(services.profiles);
     const answer = await daily(reader.store);
-    expect(reader.reads).toEqual({ hours: 0, days: DAYS });
+    expect(reader.reads).toEqual({ hours: 0, days: DAYS, months: 0 });
     expect(answer).toEqual(await daily(hoursOnly(services.profiles)));
     // Rebuilding every hour of the range takes far longer than a query on a loaded two-core machine.
   }, 180_000);

@@ -94,6 +94,22 @@ describe('folding changes exactly once', () => {
     expect((await metric('traffic', HOUR + 3_600_000)).value).toBe(nextHourBefore + 20);
   });
 
+  it('counts a feed page recorded again after a crash once, when its changes take several compaction steps', async () => {
+    const hour = HOUR + 30 * 3_600_000;
+    const before = (await metric('traffic', hour)).value ?? 0;
+    // More changes of one hour than a step takes (500), so copies left pending in other packs would be folded by
+    // a later step, after the profile's record of the step that folded the first copies was overwritten.
+    await publish(900, hour);
+    await publish(600, hour);
+    await expect(
+      runWith(service, { stores: ({ profiles }) => ({ profiles: dyingOnce(profiles, 'putCheckpoint') }) }),
+    ).rejects.toThrow(/simulated crash/);
+    // More changes arrive before the page is read again: the page read again holds more than the first time.
+    await publish(300, hour);
+    await runWith(service);
+    expect((await metric('traffic', hour)).value).toBe(before + 1_800);
+  });
+
   it('moves a late label from one class to the other without changing the event count', async () => {
     const hour = HOUR + 10 * 3_600_000;
     const ids = await publish(9, hour);

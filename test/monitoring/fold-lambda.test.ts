@@ -123,9 +123,10 @@ function refuseDeltaOf(eventId: string, error: () => Error): void {
   vi.spyOn(DynamoPendingStore.prototype, 'putDeltas').mockImplementation(async function (
     this: DynamoPendingStore,
     deltas: Delta[],
+    source: string,
   ) {
     if (deltas.some((delta) => delta.event_id === eventId)) throw error();
-    return write.call(this, deltas);
+    return write.call(this, deltas, source);
   });
 }
 
@@ -162,7 +163,7 @@ describe('the fold Lambda', () => {
     },
   );
 
-  it('reports exactly the record whose delta write failed transiently, after writing those before it', async () => {
+  it('reports the first record of a delta write that failed transiently, so the retry packs the same changes', async () => {
     const model = { project_id: 'bank', model_id: 'throttled' };
     const { records, event } = batch(model, 20);
     refuseDeltaOf(
@@ -172,12 +173,17 @@ describe('the fold Lambda', () => {
 
     const answer = await handler(event);
 
+    // Not split to find the record: the batch is redelivered from its first record, and its packs are named by
+    // that record, so what part of them landed is overwritten rather than left as a second copy.
     expect(answer.batchItemFailures).toEqual([
-      { itemIdentifier: (records[12] as ChangeRecord).dynamodb.SequenceNumber },
+      { itemIdentifier: (records[0] as ChangeRecord).dynamodb.SequenceNumber },
     ]);
-    expect(await deltaIds(model)).toEqual(ids(range(0, 12)));
+    expect(await deltaIds(model)).toEqual([]);
     expect((await quarantine.list(1_000)).items.filter((item) => item.model_id === 'throttled')).toEqual([]);
-    expect((await profiles.listDirty()).map((dirty) => dirty.model)).toContainEqual(model);
+
+    vi.restoreAllMocks();
+    expect((await handler(event)).batchItemFailures).toEqual([]);
+    expect(await deltaIds(model)).toEqual(ids(range(0, 20)));
   });
 
   it('reports a poison record whose quarantine write failed transiently, after folding those before it', async () => {

@@ -284,7 +284,7 @@ describe('profile items', () => {
     };
     const deltas = [delta('small', { x: 1 }), huge, delta('small-2', { x: 2 })];
 
-    await profiles.putDeltas(deltas);
+    await profiles.putDeltas(deltas, 'batch-0');
 
     const stored = await allDeltas(profiles);
     expect(stored.map((d) => d.event_id).sort()).toEqual(['huge', 'small', 'small-2']);
@@ -307,7 +307,7 @@ describe('profile items', () => {
       model: packed,
     }));
 
-    await profiles.putDeltas(deltas);
+    await profiles.putDeltas(deltas, 'batch-1');
 
     // 500 changes a pack: a compaction step takes whole packs, so a pack bounds how far a step overshoots.
     expect(await itemsStartingWith('DELTA#wide/packed#')).toBe(3);
@@ -323,7 +323,7 @@ describe('profile items', () => {
       { ...delta('old-1', { x: 1 }), model: mixed },
       { ...delta('old-2', { x: 2 }), model: mixed },
     ]);
-    await profiles.putDeltas([{ ...delta('new-1', { x: 3 }), model: mixed }]);
+    await profiles.putDeltas([{ ...delta('new-1', { x: 3 }), model: mixed }], 'batch-2');
 
     const stored = await allDeltas(profiles, mixed);
     expect(stored.map((d) => d.event_id).sort()).toEqual(['new-1', 'old-1', 'old-2']);
@@ -339,7 +339,10 @@ describe('profile items', () => {
     const paged = { project_id: 'wide', model_id: 'paged' };
     const ids = Array.from({ length: 10 }, (_, i) => `ev-${i}`);
     const big = (): Record<string, unknown> => ({ text: incompressible(100_000) });
-    await profiles.putDeltas(ids.map((id) => ({ ...delta(id, big()), model: paged, new_values: big() })));
+    await profiles.putDeltas(
+      ids.map((id) => ({ ...delta(id, big()), model: paged, new_values: big() })),
+      'batch-3',
+    );
 
     const step = await allDeltas(profiles, paged);
 

@@ -1,6 +1,6 @@
 // Changes waiting to be folded: packs of deltas (sharded per model), the journals of compaction steps, the marks
 // of models with work pending, and the local feed's checkpoint.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -29,7 +29,7 @@ const PACK_PREFIX = '~PACK#';
 const PACK_DELTAS = 500;
 /** JSON per pack before compression: a pack's parts stay few. */
 const PACK_BYTES = 2 * 1024 * 1024;
-/** A pack's key is unique, so its parts never change: one write id serves every pack. */
+/** A pack rewritten in place holds the same changes first: one write id serves every pack. */
 const PACK_WRITE_ID = 'p';
 
 export class DynamoPendingStore implements PendingStore {
@@ -47,10 +47,13 @@ export class DynamoPendingStore implements PendingStore {
 
   /**
    * Packs each model's deltas into items of up to PACK_DELTAS: one write (and later one delete) per pack instead
-   * of two per change. A redelivered change lands in a new pack; compaction counts a key once per step, and
-   * each profile write records the keys it covered, so the copy is never applied twice.
+   * of two per change. A pack is named by `source` and its first change, so a delivery retried from the same
+   * place (a feed page read again after a crash, a stream batch redelivered from its first record) packs the same
+   * changes under the same names, more at the end if it holds more, and overwrites what it wrote before instead
+   * of leaving a second copy pending. A copy that still lands in another pack is counted once per step, and each
+   * profile write records the keys it covered.
    */
-  async putDeltas(deltas: Delta[]): Promise<void> {
+  async putDeltas(deltas: Delta[], source: string): Promise<void> {
     const byModel = new Map<string, Map<string, Delta>>();
     for (const delta of deltas) {
       const key = modelKey(delta.model);
@@ -63,12 +66,15 @@ export class DynamoPendingStore implements PendingStore {
     const heads: Item[] = [];
     for (const pending of byModel.values()) {
       for (const chunk of packChunks([...pending.values()])) {
-        const model = (chunk[0] as Delta).model;
-        const id = randomUUID();
-        const head = { pk: deltaPk(model, shardOf(id, DELTA_SHARDS)), sk: `${PACK_PREFIX}${id}` };
+        const first = chunk[0] as Delta;
+        const id = createHash('sha256')
+          .update(`${source}\u0000${deltaKey(first)}`)
+          .digest('base64url')
+          .slice(0, 22);
+        const head = { pk: deltaPk(first.model, shardOf(id, DELTA_SHARDS)), sk: `${PACK_PREFIX}${id}` };
         const body = encodeBody(head, 'deltas', JSON.stringify(chunk.map(packedDelta)), PACK_WRITE_ID);
         parts.push(...body.parts);
-        heads.push({ ...head, ...model, count: chunk.length, ...body.set });
+        heads.push({ ...head, ...first.model, count: chunk.length, ...body.set });
       }
     }
     // Parts before the packs naming them: a pack is never visible without its parts.

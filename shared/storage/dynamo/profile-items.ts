@@ -4,10 +4,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { HourProfile } from '../../metrics/profile.js';
 import { loadedProfile, PROFILE_LAYOUT, sectionsFor, storedProfile } from '../../metrics/profile-sections.js';
-import type { HourItem, ModelRef, ProfileItemStore, ProfileRead } from '../profiles.js';
+import type { HourItem, ModelRef, ProfileItemStore, ProfileRead, RollupSize } from '../profiles.js';
 import { queryAll } from './client.js';
 import { bodyAttributes, LargeItemStore } from './large-items.js';
-import { dayPk, hourKey, hourPk, revisionCondition } from './profile-keys.js';
+import { hourKey, hourPk, revisionCondition, rollupPk } from './profile-keys.js';
 
 const HOUR_BODIES = ['profile', 'rebuild_seen'];
 /** The sectioned body holding a split profile's columns. */
@@ -91,32 +91,33 @@ export class DynamoProfileItemStore implements ProfileItemStore {
   }
 
   /** Stored as an hour is, so no width makes it outgrow an item; unconditional, as it is recomputed whole. */
-  async putDay(
+  async putRollup(
+    size: RollupSize,
     model: ModelRef,
     version: number,
-    day: number,
+    start: number,
     profile: HourProfile,
     segment?: string,
   ): Promise<void> {
     const stored = storedProfile(profile, this.layout);
     await this.large.put(
-      { pk: dayPk(model, version, segment), sk: hourKey(day), hour: day },
+      { pk: rollupPk(size, model, version, segment), sk: hourKey(start), hour: start },
       { profile: stored.body },
       undefined,
       { [COLUMNS]: stored.sections },
     );
   }
 
-  async queryDays(
+  queryRollups(
+    size: RollupSize,
     model: ModelRef,
     version: number,
-    fromDay: number,
-    toDay: number,
-    options: ProfileRead = {},
-  ): Promise<Array<{ day: number; profile: HourProfile }>> {
-    const pk = dayPk(model, version, options.segment);
-    const found = await this.queryProfiles(pk, fromDay, toDay, options.columns);
-    return found.map(({ start, profile }) => ({ day: start, profile }));
+    from: number,
+    to: number,
+    options: ProfileRead & { consistent?: boolean } = {},
+  ): Promise<Array<{ start: number; profile: HourProfile }>> {
+    const pk = rollupPk(size, model, version, options.segment);
+    return this.queryProfiles(pk, from, to, options.columns, options.consistent);
   }
 
   /** One query for the heads; then, in batches, the parts of the bodies and column sections they need. */

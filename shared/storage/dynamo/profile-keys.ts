@@ -1,7 +1,7 @@
 // Keys of the profiles table's items, by kind: pending deltas (packs), journals and marks; hour and day profiles
-// per spec version and segment; specs, automatic segments, model state and leases. One table, so a model's
+// per spec version and segment, and their day and month rollups; specs, automatic segments, model state and leases. One table, so a model's
 // items of every kind sit under its own partition keys.
-import { type Delta, type ModelRef, modelKey } from '../profiles.js';
+import { type Delta, type ModelRef, modelKey, type RollupSize } from '../profiles.js';
 
 export const pad = (value: number, width: number) => String(value).padStart(width, '0');
 export const hourKey = (hour: number) => pad(hour, 15);
@@ -10,9 +10,9 @@ export const deltaPk = (model: ModelRef, shard: number) => `DELTA#${modelKey(mod
 const segmentSuffix = (segment?: string) => (segment === undefined ? '' : `#SEG#${segment}`);
 export const hourPk = (model: ModelRef, version: number, segment?: string) =>
   `PROF#${modelKey(model)}#${version}${segmentSuffix(segment)}`;
-/** Apart from the hours, so listing a version's hours never reads its days. */
-export const dayPk = (model: ModelRef, version: number, segment?: string) =>
-  `DAYPROF#${modelKey(model)}#${version}${segmentSuffix(segment)}`;
+/** Apart from the hours, so listing a version's hours never reads its days or months. */
+export const rollupPk = (size: RollupSize, model: ModelRef, version: number, segment?: string) =>
+  `${size === 'day' ? 'DAYPROF' : 'MONTHPROF'}#${modelKey(model)}#${version}${segmentSuffix(segment)}`;
 export const autoSegmentsKey = (model: ModelRef, version: number) => ({
   pk: `AUTOSEG#${modelKey(model)}`,
   sk: pad(version, 10),
