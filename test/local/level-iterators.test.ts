@@ -81,32 +81,26 @@ async function openAfterSettling(): Promise<number> {
   return openIterators.size;
 }
 
+/** The partition's items, all of them or the first `Limit`. */
+const queryItems = (Limit?: number) =>
+  client.send(
+    new QueryCommand({
+      TableName,
+      KeyConditionExpression: 'pk = :p',
+      ExpressionAttributeValues: { ':p': { S: 'p' } },
+      ...(Limit ? { Limit } : {}),
+    }),
+  );
+
 describe('the embedded database', () => {
   it('closes the iterator of a query that stops at its Limit', async () => {
-    for (let i = 0; i < 25; i++) {
-      const page = await client.send(
-        new QueryCommand({
-          TableName,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': { S: 'p' } },
-          Limit: 3,
-        }),
-      );
-      expect(page.Items).toHaveLength(3);
-    }
+    for (let i = 0; i < 25; i++) expect((await queryItems(3)).Items).toHaveLength(3);
     expect(await openAfterSettling()).toBe(0);
   });
 
   it('closes the iterator of a query or scan that reads to the end', async () => {
     for (let i = 0; i < 25; i++) {
-      const query = await client.send(
-        new QueryCommand({
-          TableName,
-          KeyConditionExpression: 'pk = :p',
-          ExpressionAttributeValues: { ':p': { S: 'p' } },
-        }),
-      );
-      expect(query.Items).toHaveLength(20);
+      expect((await queryItems()).Items).toHaveLength(20);
       const scan = await client.send(new ScanCommand({ TableName }));
       expect(scan.Items).toHaveLength(20);
     }
