@@ -2,6 +2,7 @@
 // drift bins changed, advances the rebuild, and recomputes the day profiles of changed days. One writer per
 // model at a time, wherever it runs.
 import { type AlertDeps, type AlertSummary, evaluateModelAlerts } from '../alerts/engine.js';
+import { mapBounded } from '../concurrency/keyed-lock.js';
 import { compactModel, targetsOf } from '../fold/compaction.js';
 import { type RebuildDeps, rebuildHour } from '../fold/rebuild.js';
 import { markingStaleDays, rollUpDays, stateHolder } from '../fold/rollups.js';
@@ -39,6 +40,8 @@ function sameHours(a: number[], b: number[]): boolean {
 }
 
 const LEASE_MS = 60_000;
+/** Hours of a rebuild read and written at once. */
+const REBUILD_HOURS_IN_FLIGHT = 8;
 
 export async function maintainModel(
   deps: MaintainDeps,
@@ -93,15 +96,24 @@ export async function maintainModel(
     const budget = options.rebuildHourBudget ?? Number.POSITIVE_INFINITY;
     while (holder.state.rebuild && result.rebuiltHours < budget) {
       const job = holder.state.rebuild;
-      const hour = job.hours[job.next] as number;
+      // Hours are rebuilt side by side, each from its own read of events: progress is saved once per batch, and
+      // a batch cut short is rebuilt again whole (rebuilding an hour twice gives the same profile).
+      const batch = job.hours.slice(
+        job.next,
+        job.next + Math.min(REBUILD_HOURS_IN_FLIGHT, budget - result.rebuiltHours),
+      );
       const segments = [...automaticTargets(catalog, job.version), ...definedTargets(catalog, job.segments)];
-      await rebuildHour(writer, model, job.version, specs.get(job.version) as MonitorSpec, hour, segments);
+      const spec = specs.get(job.version) as MonitorSpec;
+      await mapBounded(batch, REBUILD_HOURS_IN_FLIGHT, (hour) =>
+        rebuildHour(writer, model, job.version, spec, hour, segments),
+      );
       await deps.profiles.acquireLease(model, owner, LEASE_MS, deps.clock());
-      result.rebuiltHours++;
-      const done = job.next + 1 >= job.hours.length;
+      result.rebuiltHours += batch.length;
+      const next = job.next + batch.length;
+      const done = next >= job.hours.length;
       await holder.save({
         active_version: done ? job.version : holder.state.active_version,
-        rebuild: done ? null : { ...job, next: job.next + 1 },
+        rebuild: done ? null : { ...job, next },
         ...(done ? { segments: job.segments ?? {} } : {}),
         // New bins change drift everywhere: rules look at every rebuilt hour again.
         pending_hours: done ? union(holder.state.pending_hours, job.hours) : holder.state.pending_hours,

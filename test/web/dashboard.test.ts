@@ -103,6 +103,21 @@ async function performanceOf(start: number, segment?: string): Promise<Performan
   return answer.points[0] as PerformancePoint;
 }
 
+/**
+ * Scrolls to the performance panel until its confusion matrix is drawn, as a reader scrolls back to it: panels
+ * above that finish loading after a first scroll push it down, out of view, before it ever came near the screen.
+ */
+async function scrollToPerformanceDetail(page: Page) {
+  const panel = page.locator('[data-panel="performance-detail"]');
+  await expect
+    .poll(async () => {
+      await panel.scrollIntoViewIfNeeded();
+      return panel.locator('figure[data-chart="confusion"]').count();
+    }, POLL)
+    .toBeGreaterThan(0);
+  return panel;
+}
+
 /** The multiclass model of the performance fixture (scikit-learn's expected matrices), in a project of its own. */
 const MULTICLASS_PROJECT = 'animals';
 const fixture = JSON.parse(
@@ -621,7 +636,7 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     expect(await overlaps(page, controls)).toEqual([]);
     expect(await overlaps(page, '.health-item .badge, .health-text, .health-item .evidence')).toEqual([]);
     expect(await overlaps(page, '.panel')).toEqual([]);
-    await page.locator('[data-panel="performance-detail"]').scrollIntoViewIfNeeded();
+    await scrollToPerformanceDetail(page);
     await page.locator('figure[data-chart="calibration"]').waitFor();
     expect(await overlaps(page, '[data-panel="breakdown"] .field, [data-panel="breakdown"] button')).toEqual(
       [],
@@ -667,9 +682,7 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
   it('shows the confusion matrix of the chosen bin with the counts the API answers, and its calibration plot', async () => {
     const page = await signedInPage();
     await page.goto(`${dashboard.url}/${modelHash}?bin=day&range=latest`);
-    const panel = page.locator('[data-panel="performance-detail"]');
-    await panel.scrollIntoViewIfNeeded();
-    await panel.locator('figure[data-chart="confusion"]').waitFor();
+    const panel = await scrollToPerformanceDetail(page);
     const bin = panel.getByLabel('Labelled bin');
     const at = Number(await bin.inputValue());
     const expected = await performanceOf(at);
@@ -721,9 +734,7 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
     const page = await signedInPage(DESKTOP, service.adminToken);
     const range = `range=custom&start=${fixture.start}&end=${fixture.start + 3 * DAY_MS}`;
     await page.goto(`${dashboard.url}/#/${MULTICLASS_PROJECT}/${multiclass?.model_id}?bin=day&${range}`);
-    const panel = page.locator('[data-panel="performance-detail"]');
-    await panel.scrollIntoViewIfNeeded();
-    await panel.locator('figure[data-chart="confusion"]').waitFor();
+    const panel = await scrollToPerformanceDetail(page);
     const expected = multiclass?.queries.find((q) => q.bin_size === 'day')?.points[1];
     if (!multiclass || !expected) throw new Error('the fixture has no second day');
     await panel.getByLabel('Labelled bin').selectOption(String(expected.start));
@@ -779,7 +790,7 @@ describe.skipIf(!hasChromium)('the Monitor dashboard', () => {
       expect.arrayContaining([{ metric: 'traffic', segment: V2 }]),
     );
     // The confusion matrix is v2's too.
-    await page.locator('[data-panel="performance-detail"]').scrollIntoViewIfNeeded();
+    await scrollToPerformanceDetail(page);
     const bin = page.getByLabel('Labelled bin');
     await expect.poll(async () => Number(await bin.inputValue()), POLL).toBeGreaterThan(0);
     const expected = await performanceOf(Number(await bin.inputValue()), V2);
