@@ -407,7 +407,7 @@ export class LargeItemStore {
     }
   }
 
-  /** Writes part items (idempotent: a part's key and content never change). */
+  /** Writes part items (a retry writes the same keys again). */
   writeParts(parts: Item[]): Promise<void> {
     return batchWriteAll(
       this.client,

@@ -29,7 +29,11 @@ const PACK_PREFIX = '~PACK#';
 const PACK_DELTAS = 500;
 /** JSON per pack before compression: a pack's parts stay few. */
 const PACK_BYTES = 2 * 1024 * 1024;
-/** A pack rewritten in place holds the same changes first: one write id serves every pack. */
+/**
+ * Parts are keyed by their pack's name, one write id for all: a pack rewritten in place (a retried delivery)
+ * rewrites its parts first, then its head. A reader that meets a head and parts of two attempts fails to decode
+ * them (a pack with parts is gzip'd, and gzip checks its data) and is retried, never reading a mix as deltas.
+ */
 const PACK_WRITE_ID = 'p';
 
 export class DynamoPendingStore implements PendingStore {
