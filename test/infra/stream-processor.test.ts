@@ -35,10 +35,10 @@ describe('StreamProcessor', () => {
     });
   });
 
-  it('retries only failed items, bisecting a failing batch', () => {
+  it('retries from the first failed item, and a failing batch whole, never bisected', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      BisectBatchOnFunctionError: true,
+      BisectBatchOnFunctionError: false,
       MaximumRetryAttempts: 10,
     });
   });
