@@ -9,7 +9,7 @@ import { CreateTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/
 import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ensureTables } from '../shared/storage/dynamo/create-tables.js';
 import { toItem } from '../shared/storage/dynamo/event-items.js';
-import { freePort, pool, seedBenchModel, serviceCall, start, stop, waitFor } from './support.js';
+import { freePort, pool, seedBenchModel, start, startServiceChild, stop, waitFor } from './support.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
@@ -113,30 +113,16 @@ async function rawBatchWriteRate(plain: boolean, conditionalPuts = false): Promi
 }
 
 async function apiRate(cwd?: string): Promise<{ rate: number; accepted: number }> {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-api-'));
-  const port = await freePort();
-  const token = 'bench-admin-token';
-  const url = `http://127.0.0.1:${port}`;
-  const server = start(
-    'node',
-    [
-      ...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []),
-      '--import',
-      'tsx',
-      'local/main.ts',
-    ],
-    {
-      PORT: String(port),
-      MODELWATCH_DATA_DIR: dir,
-      MODELWATCH_ADMIN_TOKEN: token,
-      // The ingest path alone: no background fold competing for the cores.
-      MODELWATCH_MONITOR_INTERVAL_MS: '0',
-    },
+  const service = await startServiceChild(
+    'bench-api-',
+    'bench-admin-token',
+    // The ingest path alone: no background fold competing for the cores.
+    { MODELWATCH_MONITOR_INTERVAL_MS: '0' },
     cwd,
+    process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : [],
   );
-  const call = serviceCall(url, token);
+  const { call } = service;
   try {
-    await waitFor(async () => (await fetch(`${url}/health`)).ok, 20_000, 'the local service');
     await seedBenchModel(
       call,
       Array.from({ length: 1000 }, (_, i) => row(i, 'base')),
@@ -162,8 +148,7 @@ async function apiRate(cwd?: string): Promise<{ rate: number; accepted: number }
     });
     return { rate: EVENTS / ((performance.now() - started) / 1000), accepted };
   } finally {
-    await stop(server);
-    await rm(dir, { recursive: true, force: true });
+    await service.stop();
   }
 }
 

@@ -2,10 +2,7 @@
 // events), on `npm start` with its background fold off: how long the monitor run that rebuilds every hour takes,
 // and how long a 30-day metrics query takes meanwhile. With BENCH_COMPARE_DIR set to another checkout (with its
 // node_modules), the same run there too, one after the other in one run.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { freePort, pool, seedBenchModel, serviceCall, start, stop, waitFor } from './support.js';
+import { pool, seedBenchModel, startServiceChild } from './support.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const HOURS = 721;
@@ -32,23 +29,14 @@ interface Outcome {
 }
 
 async function run(cwd?: string): Promise<Outcome> {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-rebuild-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const server = start(
-    'node',
-    ['--import', 'tsx', 'local/main.ts'],
-    {
-      PORT: String(port),
-      MODELWATCH_DATA_DIR: dir,
-      MODELWATCH_ADMIN_TOKEN: TOKEN,
-      MODELWATCH_MONITOR_INTERVAL_MS: '0',
-    },
+  const service = await startServiceChild(
+    'bench-rebuild-',
+    TOKEN,
+    { MODELWATCH_MONITOR_INTERVAL_MS: '0' },
     cwd,
   );
-  const call = serviceCall(url, TOKEN);
+  const { call } = service;
   try {
-    await waitFor(async () => (await fetch(`${url}/health`)).ok, 30_000, 'the local service');
     await seedBenchModel(
       call,
       Array.from({ length: 1000 }, (_, i) => row(i, 'base')),
@@ -86,8 +74,7 @@ async function run(cwd?: string): Promise<Outcome> {
     const { hours_rebuilt } = await rebuilt;
     return { hours: hours_rebuilt, rebuildS: (performance.now() - started) / 1000, queryMs };
   } finally {
-    await stop(server);
-    await rm(dir, { recursive: true, force: true });
+    await service.stop();
   }
 }
 

@@ -1,6 +1,9 @@
 // Shared by the benchmarks: child processes on free loopback ports, bounded waits, tidy shutdown.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -89,4 +92,47 @@ export async function seedBenchModel(
     '/v1/projects/bench/models/model',
     JSON.stringify({ dataset_id: 'base', task: 'not_set', inputs }),
   );
+}
+
+/** `npm start` in a child process, ready to answer. */
+export interface ServiceChild {
+  url: string;
+  pid: number;
+  dataDir: string;
+  call: ServiceCall;
+  /** Stops the process and removes its data dir. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `npm start`'s entry as a child process on a fresh data dir and a free loopback port, with admin token `token`
+ * and `env` beside (`cwd`: another checkout's, for a side-by-side run). Resolves once `/health` answers.
+ */
+export async function startServiceChild(
+  dirPrefix: string,
+  token: string,
+  env: Record<string, string>,
+  cwd?: string,
+  nodeArgs: string[] = [],
+): Promise<ServiceChild> {
+  const dataDir = await mkdtemp(join(tmpdir(), dirPrefix));
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const server = start(
+    'node',
+    [...nodeArgs, '--import', 'tsx', 'local/main.ts'],
+    { PORT: String(port), MODELWATCH_DATA_DIR: dataDir, MODELWATCH_ADMIN_TOKEN: token, ...env },
+    cwd,
+  );
+  const stopAll = async () => {
+    await stop(server);
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(async () => (await fetch(`${url}/health`)).ok, 30_000, 'the local service');
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  return { url, pid: server.pid as number, dataDir, call: serviceCall(url, token), stop: stopAll };
 }

@@ -4,10 +4,9 @@
 // the ingest rate, the fold rate, the largest backlog, and the RSS once everything is folded. With
 // BENCH_COMPARE_DIR set to another checkout (with its node_modules), the same load runs there too, one after
 // the other in one run.
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, pool, seedBenchModel, serviceCall, start, stop, waitFor } from './support.js';
+import { pool, seedBenchModel, startServiceChild, waitFor } from './support.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -68,21 +67,13 @@ interface Outcome {
 }
 
 async function run(cwd?: string): Promise<Outcome> {
-  const dir = await mkdtemp(join(tmpdir(), 'bench-sustained-'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const server = start(
-    'node',
-    ['--import', 'tsx', 'local/main.ts'],
-    {
-      PORT: String(port),
-      MODELWATCH_DATA_DIR: dir,
-      MODELWATCH_ADMIN_TOKEN: TOKEN,
-      MODELWATCH_MONITOR_INTERVAL_MS: '2000',
-    },
+  const service = await startServiceChild(
+    'bench-sustained-',
+    TOKEN,
+    { MODELWATCH_MONITOR_INTERVAL_MS: '2000' },
     cwd,
   );
-  const call = serviceCall(url, TOKEN);
+  const { call, dataDir: dir } = service;
   /** Events the metrics count: traffic over the whole range in one monthly bin query. */
   const folded = async () => {
     const answer = await call(
@@ -93,7 +84,6 @@ async function run(cwd?: string): Promise<Outcome> {
     return body.points.reduce((sum, point) => sum + (point.value ?? 0), 0);
   };
   try {
-    await waitFor(async () => (await fetch(`${url}/health`)).ok, 30_000, 'the local service');
     await seedBenchModel(
       call,
       Array.from({ length: 1000 }, (_, i) => row(i, 'base')),
@@ -108,7 +98,7 @@ async function run(cwd?: string): Promise<Outcome> {
       while (sampling) {
         await new Promise((resolve) => setTimeout(resolve, 5_000));
         const count = await folded().catch(() => undefined);
-        const memory = await memoryOf(server.pid as number);
+        const memory = await memoryOf(service.pid);
         peakAnon = Math.max(peakAnon, memory.anon);
         if (count !== undefined) maxBacklog = Math.max(maxBacklog, accepted - count);
         console.log(
@@ -137,7 +127,7 @@ async function run(cwd?: string): Promise<Outcome> {
     await sampler;
     // Let the garbage of the last steps be collected before reading what the process keeps.
     await new Promise((resolve) => setTimeout(resolve, 5_000));
-    const memory = await memoryOf(server.pid as number);
+    const memory = await memoryOf(service.pid);
     return {
       ingestRate: accepted / ingestS,
       foldRate: EVENTS / doneS,
@@ -148,8 +138,7 @@ async function run(cwd?: string): Promise<Outcome> {
       disk: await diskOf(dir),
     };
   } finally {
-    await stop(server);
-    await rm(dir, { recursive: true, force: true });
+    await service.stop();
   }
 }
 
