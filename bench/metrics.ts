@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynalite } from '../local/dynalite.js';
 import { DEMO_MODEL, DEMO_PROJECT, seedDemo } from '../scripts/demo.js';
-import { rollUpDays, stateHolder } from '../shared/fold/rollups.js';
+import { rollUp, stateHolder } from '../shared/fold/rollups.js';
 import { absorbEvent, emptyProfile, type HourProfile } from '../shared/metrics/profile.js';
 import { PROFILE_LAYOUT } from '../shared/metrics/profile-sections.js';
 import { seededRandom } from '../shared/metrics/seeded-random.js';
@@ -176,7 +176,7 @@ async function itemsPerRange(): Promise<Array<{ days: number; hour: number; day:
     await profiles.putSpec(BENCH_MODEL, 1, spec);
     const state: ModelState = { active_version: 1, rebuild: null, rev: 1 };
     await profiles.putState(BENCH_MODEL, state, undefined);
-    await rollUpDays(profiles, BENCH_MODEL, stateHolder(profiles, BENCH_MODEL, state), async () => {});
+    await rollUp(profiles, BENCH_MODEL, stateHolder(profiles, BENCH_MODEL, state), async () => {});
     const deps = {
       profiles: profiles as ProfileStore,
       registry: undefined as never,

@@ -71,7 +71,7 @@ async function markStale(holder: StateHolder, version: number, day: number): Pro
  * is rewritten too, so a month is never read while one of its days is newer than it. A version without rollups
  * yet (a model from before them, or one a rebuild just switched to) first lists every day holding hours as stale.
  */
-export async function rollUpDays(
+export async function rollUp(
   store: ProfileStore,
   model: ModelRef,
   holder: StateHolder,

@@ -5,7 +5,7 @@ import { type AlertDeps, type AlertSummary, evaluateModelAlerts } from '../alert
 import { mapBounded } from '../concurrency/keyed-lock.js';
 import { compactModel, targetsOf } from '../fold/compaction.js';
 import { type RebuildDeps, rebuildHour } from '../fold/rebuild.js';
-import { markingStaleDays, rollUpDays, stateHolder } from '../fold/rollups.js';
+import { markingStaleDays, rollUp, stateHolder } from '../fold/rollups.js';
 import { advanceSegmentRebuild, wantedSegments } from '../fold/segment-rebuild.js';
 import { activeSegmentKeys, automaticTargets, definedTargets, loadCatalog } from '../fold/segment-targets.js';
 import type { MonitorSpec } from '../metrics/spec.js';
@@ -133,7 +133,7 @@ export async function maintainModel(
       renewLease,
     );
     // After a switch to rebuilt hours too: the new version's day profiles are made from them here.
-    result.daysRefreshed = await rollUpDays(
+    result.daysRefreshed = await rollUp(
       deps.profiles,
       model,
       holder,

@@ -3,7 +3,7 @@
 // profiles, a query racing a write, and every metric answering over split profiles as over whole ones.
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rollUpDays, stateHolder } from '../../shared/fold/rollups.js';
+import { rollUp, stateHolder } from '../../shared/fold/rollups.js';
 import { absorbEvent, emptyProfile, type HourProfile, mergeProfiles } from '../../shared/metrics/profile.js';
 import { PROFILE_LAYOUT, type ProfileLayout } from '../../shared/metrics/profile-sections.js';
 import { METRIC_IDS, metricDefinition } from '../../shared/metrics/registry.js';
@@ -317,7 +317,7 @@ describe('metrics over split profiles', () => {
       await profiles.putSpec(of, 1, spec);
       const state: ModelState = { active_version: 1, rebuild: null, rev: 1 };
       await profiles.putState(of, state, undefined);
-      await rollUpDays(profiles, of, stateHolder(profiles, of, state), async () => {});
+      await rollUp(profiles, of, stateHolder(profiles, of, state), async () => {});
     }
     const head = await rawItem('PROF#sections/same-split#1', hourSk(START));
     expect(sectionsOf(head as Item, 'columns').length).toBeGreaterThan(4);
