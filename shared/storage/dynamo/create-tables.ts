@@ -19,11 +19,15 @@ function attributeDefinitions(design: TableDesign): AttributeDefinition[] {
   return [...names].map((AttributeName) => ({ AttributeName, AttributeType: 'S' }));
 }
 
+/** How long a new table may stay CREATING before ensureTables gives up. */
+const ACTIVE_WITHIN_MS = 30_000;
+
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   for (const design of ALL_TABLES) {
     const TableName = names[design.logicalName];
     try {
       await client.send(new DescribeTableCommand({ TableName }));
+      await untilActive(client, TableName);
       continue;
     } catch (error) {
       if (!(error instanceof ResourceNotFoundException)) throw error;
@@ -51,5 +55,22 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
           : {}),
       }),
     );
+    await untilActive(client, TableName);
+  }
+}
+
+/**
+ * Waits for the table to be ACTIVE: a new table answers item requests with ResourceNotFoundException while it is
+ * CREATING (dynalite too, for a moment that grows with the machine's load).
+ */
+async function untilActive(client: DynamoDBClient, TableName: string): Promise<void> {
+  const deadline = Date.now() + ACTIVE_WITHIN_MS;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+    const indexes = Table?.GlobalSecondaryIndexes ?? [];
+    if (Table?.TableStatus === 'ACTIVE' && indexes.every((index) => index.IndexStatus === 'ACTIVE')) return;
+    if (Date.now() > deadline)
+      throw new Error(`table ${TableName} is still ${Table?.TableStatus} after ${ACTIVE_WITHIN_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
