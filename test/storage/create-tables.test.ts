@@ -3,7 +3,7 @@
 // keeps new tables CREATING for 300 ms, as a loaded machine stretches its usual moment.
 import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { TableNames } from '../../shared/storage/dynamo/client.js';
 import { ensureTables } from '../../shared/storage/dynamo/create-tables.js';
 import { ALL_TABLES } from '../../shared/storage/dynamo/table-designs.js';
