@@ -4,14 +4,14 @@
 import { createRequire } from 'node:module';
 import {
   CreateTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   PutItemCommand,
   QueryCommand,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeIteratorsOnReturn } from '../../local/level-iterators.mjs';
+import { startInProcessDynalite } from '../support/test-dynamo.js';
 
 interface LevelModule {
   AbstractLevel: { prototype: Record<string, (resource: object) => void> };
@@ -39,18 +39,13 @@ level.AbstractLevel.prototype.detachResource = function (this: object, resource:
 };
 
 closeIteratorsOnReturn();
-const server = dynalite({ createTableMs: 0 });
+let dynamo: Awaited<ReturnType<typeof startInProcessDynalite>>;
 let client: DynamoDBClient;
 const TableName = 'iterators';
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  dynamo = await startInProcessDynalite();
+  ({ client } = dynamo);
   await client.send(
     new CreateTableCommand({
       TableName,
@@ -69,10 +64,7 @@ beforeAll(async () => {
     await client.send(new PutItemCommand({ TableName, Item: { pk: { S: 'p' }, sk: { S: `s${i}` } } }));
 });
 
-afterAll(async () => {
-  client?.destroy();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => dynamo?.close());
 
 /** Iterators close asynchronously after the response: wait until none is open, or give up after 2 s. */
 async function openAfterSettling(): Promise<number> {

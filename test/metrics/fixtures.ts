@@ -90,12 +90,18 @@ export const ONE_INPUT: ModelInfo = {
   created_at: 0,
 };
 
-/** The spec of a model whose one input has the given baseline: its grid and its sketches' centre. */
-export function specOfBaseline(values: readonly number[], dataType: DataType = 'float'): MonitorSpec {
+/**
+ * The spec of a model whose one input has the given baseline: its grid and its sketches' centre. Its drift bins
+ * are the baseline's deciles, or `deciles` when given (a fixture's own, as the generator computed them).
+ */
+export function specOfBaseline(
+  values: readonly number[],
+  dataType: DataType = 'float',
+  deciles?: number[],
+): MonitorSpec {
   const sorted = Float64Array.from(values).sort();
-  const deciles = [1, 2, 3, 4, 5, 6, 7, 8, 9].map(
-    (d) => sorted[Math.floor((d * sorted.length) / 10)] as number,
-  );
+  const edges =
+    deciles ?? [1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => sorted[Math.floor((d * sorted.length) / 10)] as number);
   const column = {
     name: 'x',
     data_type: dataType,
@@ -104,7 +110,7 @@ export function specOfBaseline(values: readonly number[], dataType: DataType = '
     max: sorted.at(-1) as number,
     categories: null,
     value_count: sorted.length,
-    deciles,
+    deciles: edges,
     category_counts: null,
     bool_counts: null,
   };

@@ -18,7 +18,7 @@ import { absorbEvent, emptyProfile, type HourProfile, mergeProfiles } from '../.
 import { computeMetric } from '../../shared/metrics/registry.js';
 import { buildMonitorSpec, type MonitorSpec } from '../../shared/metrics/spec.js';
 import type { ColumnProfile, DataType } from '../../shared/schema/types.js';
-import { ONE_INPUT, seededRandom } from './fixtures.js';
+import { ONE_INPUT, seededRandom, specOfBaseline } from './fixtures.js';
 
 interface NumericCase {
   name: string;
@@ -48,27 +48,7 @@ const numericCases = cases.filter((c): c is NumericCase => c.kind === 'numeric')
 const categoryCases = cases.filter((c): c is CategoryCase => c.kind === 'category');
 
 function numericSpec(fixture: NumericCase): MonitorSpec {
-  const sorted = Float64Array.from(fixture.baseline).sort();
-  const column: ColumnProfile = {
-    name: 'x',
-    data_type: fixture.data_type,
-    nullable: false,
-    min: sorted[0] as number,
-    max: sorted.at(-1) as number,
-    categories: null,
-    value_count: sorted.length,
-    deciles: fixture.deciles,
-    category_counts: null,
-    bool_counts: null,
-  };
-  return buildMonitorSpec(
-    ONE_INPUT,
-    { dataset_id: 'baseline', row_count: sorted.length, columns: [column] },
-    null,
-    {
-      x: sorted,
-    },
-  );
+  return specOfBaseline(fixture.baseline, fixture.data_type, fixture.deciles);
 }
 
 function categorySpec(fixture: CategoryCase): MonitorSpec {

@@ -1,41 +1,31 @@
 // The local run and the tests create their tables with ensureTables: it must return only once every table takes
 // writes. A new table answers item requests with ResourceNotFoundException while it is CREATING; dynalite here
 // keeps new tables CREATING for 300 ms, as a loaded machine stretches its usual moment.
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { TableNames } from '../../shared/storage/dynamo/client.js';
 import { ensureTables } from '../../shared/storage/dynamo/create-tables.js';
 import { ALL_TABLES } from '../../shared/storage/dynamo/table-designs.js';
+import { startInProcessDynalite } from '../support/test-dynamo.js';
 
 const TABLES: TableNames = { registry: 'ct-registry', events: 'ct-events', profiles: 'ct-profiles' };
-const server = dynalite({ createTableMs: 300 });
-let client: DynamoDBClient;
+let dynamo: Awaited<ReturnType<typeof startInProcessDynalite>>;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  dynamo = await startInProcessDynalite(300);
 });
 
-afterAll(async () => {
-  client?.destroy();
-  await new Promise((resolve) => server.close(resolve));
-});
+afterAll(() => dynamo?.close());
 
 describe('ensureTables', () => {
   it('returns once every table it created takes writes', async () => {
-    await ensureTables(client, TABLES);
+    await ensureTables(dynamo.client, TABLES);
     for (const design of ALL_TABLES) {
       const Item = {
         [design.partitionKey]: { S: 'a' },
         ...(design.sortKey ? { [design.sortKey]: { S: 'b' } } : {}),
       };
-      await client.send(new PutItemCommand({ TableName: TABLES[design.logicalName], Item }));
+      await dynamo.client.send(new PutItemCommand({ TableName: TABLES[design.logicalName], Item }));
     }
   });
 });

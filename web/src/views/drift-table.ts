@@ -7,7 +7,7 @@ import { Dropped } from '../monitor/loader.js';
 import { beyondNoise, highest, latest } from '../monitor/series-stats.js';
 import { BIN_LABELS, formatTime } from '../monitor/time.js';
 import { h, replace, status } from '../ui/dom.js';
-import { messageOf } from './chart-panel.js';
+import { messageOf, query } from './chart-panel.js';
 
 interface Row {
   column: string;
@@ -104,20 +104,11 @@ export class DriftTable {
   }
 
   private async load(ctx: MonitorContext): Promise<Row[]> {
-    const query = (metric: string, column: string) =>
-      ctx.loader.series({
-        metric,
-        column,
-        segment: ctx.segment,
-        bin_size: ctx.bin,
-        start: ctx.range.start,
-        end: ctx.range.end,
-      });
     const columns = monitoredColumns(ctx.model);
     // Asked together, so they travel in the view's one metrics query (JSD also feeds the drift chart).
     const [jsd, psi, bad] = await Promise.all(
       ['jsd', 'psi', 'any_violation_percentage'].map((metric) =>
-        Promise.all(columns.map((column) => query(metric, column))),
+        Promise.all(columns.map((column) => query(ctx, metric, column))),
       ),
     );
     return columns.map((column, i) => ({
